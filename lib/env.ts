@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+// The one place that reads process.env. Parsed once, on first use, so that a
+// missing or malformed variable is reported by name with what to do about it.
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() !== "" ? value.trim() : undefined));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: optionalString.refine(
+    (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
+    "DATABASE_URL must be a postgresql:// URL; leave it unset to use the embedded database",
+  ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PGLITE_DIR: z.string().default(".data/pglite"),
+  PAYCOOLS_PUBLIC_KEY: optionalString,
+  PAYCOOLS_ID_PUBLIC_KEY: optionalString,
+  PAYERMAX_PUBLIC_KEY: optionalString,
+  PAYCOOLS_AMOUNT_EXPONENTS: optionalString,
+  PAYCOOLS_ID_AMOUNT_EXPONENTS: optionalString,
+  NEXTAUTH_SECRET: optionalString,
+  NEXTAUTH_URL: optionalString,
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (!cached) {
+    const parsed = envSchema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
+        .join("\n");
+      throw new Error(`Invalid environment:\n${problems}`);
+    }
+    cached = parsed.data;
+  }
+  return cached;
+}
+
+/** Tests that change process.env call this so the next getEnv() reads it again. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
