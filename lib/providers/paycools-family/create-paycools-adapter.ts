@@ -1,0 +1,55 @@
+import { parseExponentTable } from "@/lib/money";
+import { decodeJsonObject, describeSchemaError } from "../decode-json";
+import { cachedKeyring } from "../keyring";
+import { fail, type ProviderAdapter } from "../types";
+import { extractPaycoolsSigned } from "./envelope";
+import { normalisePaycools, type PaycoolsMarket } from "./normalise";
+import { paycoolsParamSchema } from "./param";
+
+// ISO 4217 gives every PayCools market currency two decimals, and PayCools'
+// docs say the integer is in cents ("PHP 500.10 → 50010"). Unconfirmed for IDR,
+// so each provider can override it per currency.
+const ISO_EXPONENTS: Record<string, number> = { IDR: 2, PHP: 2, MYR: 2, THB: 2, RUB: 2 };
+
+export type PaycoolsAdapterOptions = {
+  name: string;
+  label: string;
+  keyVariable: string;
+  exponentVariable: string;
+  readKey(): string | undefined;
+  readExponents(): string | undefined;
+  marketFor(channelCode: string): PaycoolsMarket | null;
+};
+
+export function createPaycoolsAdapter(options: PaycoolsAdapterOptions): ProviderAdapter {
+  return {
+    name: options.name,
+    label: options.label,
+    keyVariable: options.keyVariable,
+    acknowledgement: { code: 10000, message: "Success" },
+    keyring: cachedKeyring(options.keyVariable, options.readKey),
+    extractSigned: (body) => extractPaycoolsSigned(body),
+    parse(signed) {
+      const decoded = decodeJsonObject(signed.signedBytes, "param");
+      if (!decoded.ok) {
+        // The envelope was JSON; a `param` that is not is a payload problem, not a transport one.
+        return fail(422, "payload_invalid", decoded.failure.message);
+      }
+      const param = paycoolsParamSchema.safeParse(decoded.value);
+      if (!param.success) {
+        return fail(422, "payload_invalid", describeSchemaError(param.error, "param"));
+      }
+      let exponents: Map<string, number>;
+      try {
+        exponents = parseExponentTable(options.readExponents(), options.exponentVariable);
+      } catch (error) {
+        return fail(503, "provider_misconfigured", (error as Error).message);
+      }
+      return normalisePaycools(param.data, {
+        provider: options.name,
+        marketFor: options.marketFor,
+        exponentFor: (currency) => exponents.get(currency) ?? ISO_EXPONENTS[currency] ?? 2,
+      });
+    },
+  };
+}

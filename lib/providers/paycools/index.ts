@@ -1,0 +1,23 @@
+import { getEnv } from "@/lib/env";
+import { createPaycoolsAdapter } from "../paycools-family/create-paycools-adapter";
+import type { PaycoolsMarket } from "../paycools-family/normalise";
+
+// PayCools' global Open API: the market, and so the currency and the zone its
+// times are written in, is the channel code's prefix (ID_BCA_VA, PH_GCASH, …).
+const MARKETS: Record<string, PaycoolsMarket> = {
+  ID: { currency: "IDR", timeZone: "Asia/Jakarta" },
+  PH: { currency: "PHP", timeZone: "Asia/Manila" },
+  MY: { currency: "MYR", timeZone: "Asia/Kuala_Lumpur" },
+  TH: { currency: "THB", timeZone: "Asia/Bangkok" },
+  RU: { currency: "RUB", timeZone: "Europe/Moscow" },
+};
+
+export const paycools = createPaycoolsAdapter({
+  name: "paycools",
+  label: "PayCools",
+  keyVariable: "PAYCOOLS_PUBLIC_KEY",
+  exponentVariable: "PAYCOOLS_AMOUNT_EXPONENTS",
+  readKey: () => getEnv().PAYCOOLS_PUBLIC_KEY,
+  readExponents: () => getEnv().PAYCOOLS_AMOUNT_EXPONENTS,
+  marketFor: (channelCode) => MARKETS[/^([A-Z]{2})_/.exec(channelCode)?.[1] ?? ""] ?? null,
+});

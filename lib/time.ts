@@ -1,0 +1,66 @@
+// Provider times come without a zone ("2023-01-01 09:38:06"), in the market's
+// local time. They are interpreted in that zone and stored as UTC instants.
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Milliseconds since the epoch for a UTC wall-clock time; unlike Date.UTC, years 0–99 stay themselves. */
+function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
+  const date = new Date(Date.UTC(2000, 0, 1, h, mi, s));
+  date.setUTCFullYear(y, mo - 1, d);
+  return date.getTime();
+}
+
+/** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, part.value]),
+  );
+  const asUtc = utcMillis(
+    Number(parts.year),
+    Number(parts.month),
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * Converts a wall-clock time in `timeZone` to the UTC instant it names.
+ * Returns null when the text is not "YYYY-MM-DD HH:mm:ss" or not a real date.
+ */
+export function zonedLocalTimeToUtc(text: string, timeZone: string): Date | null {
+  const match = LOCAL_DATE_TIME.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const wallClock = utcMillis(y, mo, d, h, mi, s);
+  const check = new Date(wallClock);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  // Two passes settle the offset even across a zone's offset change.
+  let utc = wallClock - zoneOffset(wallClock, timeZone);
+  utc = wallClock - zoneOffset(utc, timeZone);
+  return new Date(utc);
+}
