@@ -10,6 +10,7 @@ const optionalString = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number({ error: "PORT must be a whole number" }).int().min(1).max(65535).default(3000),
   DATABASE_URL: optionalString.refine(
     (value) => value === undefined || /^postgres(ql)?:\/\//.test(value),
     "DATABASE_URL must be a postgresql:// URL; leave it unset to use the embedded database",

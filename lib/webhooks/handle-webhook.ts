@@ -1,0 +1,120 @@
+import { getDb, type Db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
+import type { DeliveryInput } from "@/lib/ingest/delivery-input";
+import { ingestNotification } from "@/lib/ingest/ingest-notification";
+import { findProvider, providers } from "@/lib/providers/registry";
+import type { ProviderAdapter } from "@/lib/providers/types";
+import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
+import { errorResponse } from "./json-response";
+import { readBodyWithLimit } from "./read-body";
+import { redactHeaders, sourceIpOf } from "./redact-headers";
+
+// The whole life of a webhook request, framework-free: Request in, Response out.
+// read exact bytes → verify → parse → ingest → acknowledge. Nothing is
+// acknowledged before the ingest's database transaction has committed.
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const RETRY_AFTER_SECONDS = "30";
+
+export type WebhookDeps = {
+  db: () => Promise<Db>;
+  findProvider: (name: string) => ProviderAdapter | undefined;
+  now: () => Date;
+};
+
+const defaultDeps: WebhookDeps = { db: getDb, findProvider, now: () => new Date() };
+
+function unavailable(): Response {
+  return errorResponse(
+    503,
+    "database_unavailable",
+    "the ledger's database is unreachable, so the notification was not stored: retry later",
+    { "Retry-After": RETRY_AFTER_SECONDS },
+  );
+}
+
+export async function handleWebhook(request: Request, providerName: string, deps: WebhookDeps = defaultDeps): Promise<Response> {
+  const provider = deps.findProvider(providerName);
+  if (!provider) {
+    const known = providers.map((p) => p.name).join(", ");
+    return errorResponse(404, "provider_unknown", `no webhook route for provider "${providerName.slice(0, 64)}": use one of ${known}`);
+  }
+
+  const delivery: DeliveryInput = {
+    provider: provider.name,
+    method: request.method,
+    receivedAt: deps.now(),
+    headers: redactHeaders(request.headers),
+    sourceIp: sourceIpOf(request.headers),
+    body: Buffer.alloc(0),
+    bodySize: 0,
+    bodyTruncated: false,
+  };
+
+  const reject = async (rejection: Rejection, headers?: HeadersInit): Promise<Response> => {
+    try {
+      await recordRejectedDelivery(await deps.db(), delivery, rejection);
+    } catch (error) {
+      // The refusal stands either way; only its record is missing.
+      console.error(`[webhook:${provider.name}] could not record a rejected delivery`, describe(error));
+    }
+    return errorResponse(rejection.httpStatus, rejection.errorCode, rejection.reason, headers);
+  };
+
+  if (request.method !== "POST") {
+    return reject(
+      { httpStatus: 405, errorCode: "method_not_allowed", reason: `${request.method} is not accepted here: providers POST their notifications` },
+      { Allow: "POST" },
+    );
+  }
+
+  const body = await readBodyWithLimit(request, MAX_BODY_BYTES);
+  Object.assign(delivery, { body: body.bytes, bodySize: body.size, bodyTruncated: body.truncated });
+  if (body.truncated) {
+    return reject({
+      httpStatus: 413,
+      errorCode: "body_too_large",
+      reason: `the body is larger than ${MAX_BODY_BYTES} bytes, the most a notification may be`,
+    });
+  }
+
+  const keyring = provider.keyring();
+  if (!keyring.ok) {
+    return reject({ httpStatus: 503, errorCode: "provider_not_configured", reason: keyring.message }, { "Retry-After": RETRY_AFTER_SECONDS });
+  }
+
+  const signed = provider.extractSigned(body.bytes, request.headers);
+  if (!signed.ok) {
+    const { status, code, message } = signed.failure;
+    return reject({ httpStatus: status, errorCode: code, reason: message });
+  }
+  const check = verifySha256WithRsa(signed.value.signedBytes, signed.value.signature, keyring.keys, signed.value.signatureLocation);
+  if (!check.ok) {
+    return reject({ httpStatus: 401, errorCode: check.code, reason: check.message, signatureValid: check.code === "signature_invalid" ? false : undefined });
+  }
+
+  const parsed = provider.parse(signed.value);
+  if (!parsed.ok) {
+    const { status, code, message } = parsed.failure;
+    return reject({ httpStatus: status, errorCode: code, reason: message, signatureValid: true, keyFingerprint: check.fingerprint });
+  }
+
+  try {
+    await ingestNotification(await deps.db(), parsed.value, { ...delivery, keyFingerprint: check.fingerprint });
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return unavailable();
+    console.error(`[webhook:${provider.name}] ingest failed`, describe(error));
+    return errorResponse(500, "internal_error", "the notification could not be stored because of an error in Payhook; it was not acknowledged, so the provider will retry");
+  }
+  return Response.json(provider.acknowledgement, { status: 200 });
+}
+
+/** An error's name, code and message, never its payload or anything it may carry. */
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return `${error.name}${code ? ` ${String(code)}` : ""}: ${error.message.slice(0, 500)}`;
+  }
+  return String(error).slice(0, 500);
+}

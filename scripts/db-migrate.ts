@@ -1,0 +1,56 @@
+// `npm run db:migrate`: applies prisma/migrations to the configured database,
+// the PostgreSQL server in DATABASE_URL or else the embedded PGlite folder.
+import { createRequire } from "node:module";
+import path from "node:path";
+import { describePostgresUrl, MigrationError, migrateDatabase } from "@/lib/db/migrate";
+import { closePglite, openPglite, PgliteLockedError } from "@/lib/db/pglite";
+import { getEnv, resetEnvCache, type Env } from "@/lib/env";
+
+function loadEnv(): Env {
+  // Same files and precedence as Next (`.env*.local` over `.env*`, the real
+  // environment over both), so this migrates the database the app uses.
+  // @next/env is a bundled CommonJS file whose named exports Node's ESM loader cannot see.
+  const { loadEnvConfig } = createRequire(import.meta.url)("@next/env") as typeof import("@next/env");
+  const dev = getEnv().NODE_ENV !== "production";
+  loadEnvConfig(process.cwd(), dev, { info: () => {}, error: (...args: unknown[]) => console.error(...args) });
+  resetEnvCache();
+  return getEnv();
+}
+
+async function main(): Promise<void> {
+  const env = loadEnv();
+
+  let where: string;
+  let applied: string[];
+  if (env.DATABASE_URL) {
+    where = `PostgreSQL ${describePostgresUrl(env.DATABASE_URL)}`;
+    ({ applied } = await migrateDatabase({ url: env.DATABASE_URL }));
+  } else {
+    where = `embedded PGlite in ${path.relative(process.cwd(), path.resolve(env.PGLITE_DIR)) || "."}`;
+    const pglite = await openPglite(env.PGLITE_DIR);
+    try {
+      ({ applied } = await migrateDatabase({ pglite }));
+    } finally {
+      await closePglite(pglite);
+    }
+  }
+
+  if (applied.length === 0) {
+    console.log(`${where}: already up to date.`);
+  } else {
+    console.log(`${where}: applied ${applied.length} migration${applied.length === 1 ? "" : "s"}:`);
+    for (const name of applied) console.log(`  ${name}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    const expected =
+      error instanceof MigrationError ||
+      error instanceof PgliteLockedError ||
+      (error instanceof Error && error.message.startsWith("Invalid environment"));
+    console.error(`db:migrate failed: ${expected ? (error as Error).message : error instanceof Error ? error.stack : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { createPostgresClient, prismaForPglite, type Db } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { closePglite, openPglite } from "@/lib/db/pglite";
+
+// Every integration suite runs against an embedded PGlite, and also against a
+// real PostgreSQL server when TEST_DATABASE_URL names one. On the server, each
+// run creates its own database and drops it afterwards.
+
+export type TestDatabase = { name: string; db: Db; close(): Promise<void> };
+
+export const backends: readonly ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL
+  ? ["pglite", "postgres"]
+  : ["pglite"];
+
+export async function createTestDatabase(backend: "pglite" | "postgres"): Promise<TestDatabase> {
+  if (backend === "pglite") {
+    const pglite = await openPglite("memory://");
+    await migrateDatabase({ pglite });
+    const db = prismaForPglite(pglite);
+    return {
+      name: "pglite",
+      db,
+      async close() {
+        await db.$disconnect();
+        await closePglite(pglite);
+      },
+    };
+  }
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `payhook_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  await migrateDatabase({ url: url.toString() });
+  const db = createPostgresClient(url.toString(), 25);
+  return {
+    name: "postgres",
+    db,
+    async close() {
+      await db.$disconnect();
+      const cleanup = new pg.Client({ connectionString: serverUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
