@@ -1,24 +1,14 @@
 // `npm run db:migrate`: applies prisma/migrations to the configured database,
 // the PostgreSQL server in DATABASE_URL or else the embedded PGlite folder.
-import { createRequire } from "node:module";
 import path from "node:path";
 import { describePostgresUrl, MigrationError, migrateDatabase } from "@/lib/db/migrate";
 import { closePglite, openPglite, PgliteLockedError } from "@/lib/db/pglite";
-import { getEnv, resetEnvCache, type Env } from "@/lib/env";
-
-function loadEnv(): Env {
-  // Same files and precedence as Next (`.env*.local` over `.env*`, the real
-  // environment over both), so this migrates the database the app uses.
-  // @next/env is a bundled CommonJS file whose named exports Node's ESM loader cannot see.
-  const { loadEnvConfig } = createRequire(import.meta.url)("@next/env") as typeof import("@next/env");
-  const dev = getEnv().NODE_ENV !== "production";
-  loadEnvConfig(process.cwd(), dev, { info: () => {}, error: (...args: unknown[]) => console.error(...args) });
-  resetEnvCache();
-  return getEnv();
-}
+import { getEnv } from "@/lib/env";
+import { loadEnvFiles } from "./lib/load-env-files";
 
 async function main(): Promise<void> {
-  const env = loadEnv();
+  loadEnvFiles();
+  const env = getEnv();
 
   let where: string;
   let applied: string[];

@@ -8,7 +8,8 @@ import type { PGlite } from "@electric-sql/pglite";
 import { describePostgresUrl, migrateDatabase } from "@/lib/db/migrate";
 import { closePglite, openPglite } from "@/lib/db/pglite";
 import { getEnv } from "@/lib/env";
-import { DEFAULT_PORT, DEV_KEYS_DIR, devPort, ensureDevEnv, ENV_FILE, loadEnvFiles } from "./lib/dev-env";
+import { DEFAULT_PORT, DEV_KEYS_DIR, devPort, ensureDevEnv, ENV_FILE } from "./lib/dev-env";
+import { loadEnvFiles } from "./lib/load-env-files";
 
 type DevDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string; pglite: PGlite };
 

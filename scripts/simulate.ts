@@ -12,11 +12,11 @@ import {
   DEV_PROVIDERS,
   devKeyPath,
   devPort,
-  loadEnvFiles,
   PUBLIC_KEY_VARIABLES,
   readDevPrivateKey,
   type DevProvider,
 } from "./lib/dev-env";
+import { loadEnvFiles } from "./lib/load-env-files";
 
 const USAGE = `Usage: npm run simulate -- <provider> [options]
 

@@ -1,8 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { getEnv, resetEnvCache } from "@/lib/env";
+import { getEnv } from "@/lib/env";
 
 // Local development needs secrets that must never be shared: a session secret
 // and, per provider, a key pair standing in for the provider's own. The public
@@ -52,16 +51,6 @@ export type DevEnvResult = {
   generatedKeys: DevProvider[];
 };
 
-/**
- * Loads the env files the way Next does (`.env*.local` over `.env*`, the real
- * environment over both), quietly: Next lists them itself when it starts.
- */
-export function loadEnvFiles(root = process.cwd()): void {
-  // @next/env is a bundled CommonJS file whose named exports Node's ESM loader cannot see.
-  const { loadEnvConfig } = createRequire(import.meta.url)("@next/env") as typeof import("@next/env");
-  loadEnvConfig(root, true, { info: () => {}, error: (...args: unknown[]) => console.error(...args) });
-  resetEnvCache();
-}
 
 /** The port the dev server listens on and the simulator sends to. */
 export function devPort(): number {
