@@ -1,0 +1,55 @@
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { getAuthOptions } from "./options";
+
+// The second line of defence behind proxy.ts: every page, API route and action
+// that reads or changes data asks for the user here, from the database, so a
+// disabled or demoted user loses access at once and a missed matcher leaks nothing.
+
+export type SessionUser = { id: string; email: string; name: string | null; role: "admin" | "viewer" };
+
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await getServerSession(getAuthOptions());
+  const id = (session?.user as { id?: string } | undefined)?.id;
+  if (!id) return null;
+  const db = await getDb();
+  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  if (!user || user.disabledAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
+export async function requireUser(returnTo: string): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+export class AccessDenied extends Error {
+  constructor(readonly status: 401 | 403, message: string) {
+    super(message);
+  }
+}
+
+/** For actions and API routes: the user, or AccessDenied (401 signed out, 403 not an admin). */
+export async function authorize(role: "viewer" | "admin" = "viewer"): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new AccessDenied(401, "Sign in to continue.");
+  if (role === "admin" && user.role !== "admin") throw new AccessDenied(403, "Only an admin can do this.");
+  return user;
+}
+
+/** For API routes: runs `handler` for an authorised user, answering 401/403 JSON otherwise. */
+export async function withApiUser(role: "viewer" | "admin", handler: (user: SessionUser) => Promise<Response>): Promise<Response> {
+  let user: SessionUser;
+  try {
+    user = await authorize(role);
+  } catch (error) {
+    if (error instanceof AccessDenied) {
+      return Response.json({ error: { code: error.status === 401 ? "unauthenticated" : "forbidden", message: error.message } }, { status: error.status });
+    }
+    throw error;
+  }
+  return handler(user);
+}
