@@ -1,0 +1,68 @@
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import { MAX_NOTE_LENGTH, RESOLUTIONS, type CaseActionResult } from "./resolutions";
+
+export type { CaseActionResult } from "./resolutions";
+
+// Finance's decision about a duplicate payment. The server action and the tests
+// call this same function, so the admin check and the conditional update hold
+// however the request arrives.
+
+/** Who acts: the signed-in user as `authorize()` returns it. */
+export type CaseActor = { id: string; role: "admin" | "viewer" };
+
+const noteSchema = z
+  .string({ error: "The note must be text." })
+  .trim()
+  .max(MAX_NOTE_LENGTH, `Keep the note under ${MAX_NOTE_LENGTH} characters.`)
+  .nullish()
+  .transform((note) => note || null);
+
+export const resolveCaseInputSchema = z
+  .object({
+    caseId: z.guid({ error: "This duplicate case id is not valid." }),
+    resolution: z.enum(RESOLUTIONS, { error: "Choose a resolution: refunded, not a duplicate, or other." }),
+    note: noteSchema,
+  })
+  .refine((input) => input.resolution !== "other" || input.note !== null, {
+    path: ["note"],
+    message: "Say what was done in the note: it is required when the resolution is “other”.",
+  });
+export type ResolveCaseInput = z.input<typeof resolveCaseInputSchema>;
+
+export const reopenCaseInputSchema = z.object({
+  caseId: z.guid({ error: "This duplicate case id is not valid." }),
+  note: noteSchema,
+});
+export type ReopenCaseInput = z.input<typeof reopenCaseInputSchema>;
+
+export function firstIssue(error: z.ZodError): string {
+  return error.issues[0]?.message ?? "The request is not valid.";
+}
+
+export async function resolveDuplicateCase(db: Db, user: CaseActor, input: unknown): Promise<CaseActionResult> {
+  if (user.role !== "admin") return { ok: false, message: "Only an admin can resolve a duplicate payment." };
+  const parsed = resolveCaseInputSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
+  const { caseId, resolution, note } = parsed.data;
+
+  return db.$transaction(async (tx) => {
+    const at = new Date();
+    // Only an open case changes: of two admins resolving at once, the second finds it resolved.
+    const { count } = await tx.duplicateCase.updateMany({
+      where: { id: caseId, resolvedAt: null },
+      data: { resolution, resolutionNote: note, resolvedAt: at, resolvedById: user.id },
+    });
+    if (count === 0) {
+      const current = await tx.duplicateCase.findUnique({
+        where: { id: caseId },
+        select: { resolvedBy: { select: { email: true } } },
+      });
+      if (!current) return { ok: false, message: "There is no such duplicate case: it may have been removed." };
+      const by = current.resolvedBy ? ` by ${current.resolvedBy.email}` : "";
+      return { ok: false, message: `This case was already resolved${by}. Reload the page to see its resolution.` };
+    }
+    await tx.duplicateCaseAction.create({ data: { caseId, action: "resolved", resolution, note, userId: user.id, at } });
+    return { ok: true };
+  });
+}

@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
+import { countOpenDuplicateCases, findDuplicateCases, type DuplicateCaseSummary } from "@/lib/duplicates/find-duplicate-cases";
+import { reopenDuplicateCase } from "@/lib/duplicates/reopen-duplicate-case";
+import { resolveDuplicateCase, type CaseActor } from "@/lib/duplicates/resolve-duplicate-case";
+import { newMerchantOrderId, newPayermaxTradeOrderNo, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
+import { signFor } from "@/lib/simulator/sign";
+import { handleWebhook } from "@/lib/webhooks/handle-webhook";
+import { findProvider } from "@/lib/providers/registry";
+import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
+
+// Duplicate payments end to end: signed notifications through the real webhook
+// handler and ingest, then the same functions the page and its server actions use.
+
+const keys = installProviderKeys();
+
+async function deliver(db: Db, provider: ProviderName, payload: Record<string, unknown>): Promise<void> {
+  const signed = signFor(provider, payload, keys[provider].privateKey);
+  const request = new Request(`http://localhost/api/webhooks/${provider}`, {
+    method: "POST",
+    headers: signed.headers,
+    body: new Uint8Array(signed.body),
+  });
+  const response = await handleWebhook(request, provider, { db: async () => db, findProvider, now: () => new Date() });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+/** A PayerMax order paid once, then declared paid again `extra.length` times. */
+async function payermaxDeclared(db: Db, amount: string, extra: { amount: string; currency?: string }[], currency = "USD") {
+  const orderId = newMerchantOrderId("PM");
+  const tradeOrderNo = newPayermaxTradeOrderNo();
+  await deliver(db, "payermax", payermaxBody({ orderId, transactionId: tradeOrderNo, amount, currency }));
+  for (const duplicate of extra) {
+    await deliver(db, "payermax", payermaxBody({ orderId, amount: duplicate.amount, currency: duplicate.currency ?? currency, duplicateOf: { orderId, tradeOrderNo } }));
+  }
+  return { orderId, tradeOrderNo };
+}
+
+/** A one-time PayCools order paid once per channel code given. */
+async function paycoolsPaid(db: Db, payments: { amount: number; channelCode?: string }[]) {
+  const orderId = newMerchantOrderId("PC");
+  for (const payment of payments) {
+    await deliver(db, "paycools", paycoolsParam({ orderId, amount: payment.amount, channelCode: payment.channelCode, referenceNumber: null }));
+  }
+  return orderId;
+}
+
+async function caseFor(db: Db, provider: string, merchantOrderId: string): Promise<DuplicateCaseSummary> {
+  const row = await db.duplicateCase.findUniqueOrThrow({ where: { provider_merchantOrderId: { provider, merchantOrderId } } });
+  const page = await findDuplicateCases(db, { caseId: row.id });
+  expect(page.cases).toHaveLength(1);
+  return page.cases[0]!;
+}
+
+describe.each(backends)("duplicate payments (%s)", (backend) => {
+  let database: TestDatabase;
+  let db: Db;
+  let admin: CaseActor & { email: string };
+  let otherAdmin: CaseActor;
+  let viewer: CaseActor;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    db = database.db;
+    // A stored hash is all these rows need: nobody signs in here.
+    const make = (email: string, role: "admin" | "viewer") =>
+      db.user.create({ data: { email, role, passwordHash: "not-a-real-hash" }, select: { id: true, email: true, role: true } });
+    admin = await make("finance-admin@example.com", "admin");
+    otherAdmin = await make("second-admin@example.com", "admin");
+    viewer = await make("auditor@example.com", "viewer");
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("shows a PayerMax declared duplicate and a detected PayCools one, with the overpaid amount per currency", async () => {
+    const declared = await payermaxDeclared(db, "10.10", [{ amount: "10.10" }, { amount: "0.20" }]);
+    const declaredCase = await caseFor(db, "payermax", declared.orderId);
+    expect(declaredCase).toMatchObject({ declared: true, detected: false, state: "open", resolution: null });
+    expect(declaredCase.payments.map((p) => p.role)).toEqual(["original", "declared", "declared"]);
+    expect(declaredCase.payments[0]!.providerTransactionId).toBe(declared.tradeOrderNo);
+    // 10.10 + 0.20 is 10.299999… in floating point: the sum must be exact.
+    expect(declaredCase.overpaid).toEqual([{ currency: "USD", amount: "10.3" }]);
+
+    const detectedOrder = await paycoolsPaid(db, [{ amount: 50010 }, { amount: 50010 }, { amount: 12345, channelCode: "PH_GCASH" }]);
+    const detectedCase = await caseFor(db, "paycools", detectedOrder);
+    expect(detectedCase).toMatchObject({ declared: false, detected: true, state: "open" });
+    expect(detectedCase.payments.map((p) => [p.role, p.currency, p.amount])).toEqual([
+      ["original", "IDR", "500.1"],
+      ["detected", "IDR", "500.1"],
+      ["detected", "PHP", "123.45"],
+    ]);
+    expect(detectedCase.overpaid).toEqual([
+      { currency: "IDR", amount: "500.1" },
+      { currency: "PHP", amount: "123.45" },
+    ]);
+  });
+
+  it("lets an admin resolve and reopen a case, keeping who did it and when", async () => {
+    const order = await paycoolsPaid(db, [{ amount: 1000 }, { amount: 1000 }]);
+    const opened = await caseFor(db, "paycools", order);
+    const before = new Date();
+
+    expect(await resolveDuplicateCase(db, admin, { caseId: opened.id, resolution: "refunded", note: "Refunded in the PayCools portal" })).toEqual({ ok: true });
+    const resolved = await caseFor(db, "paycools", order);
+    expect(resolved).toMatchObject({ state: "resolved", resolution: "refunded", resolutionNote: "Refunded in the PayCools portal" });
+    expect(resolved.resolvedBy?.email).toBe(admin.email);
+    expect(resolved.resolvedAt!.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(resolved.actions.map((a) => [a.action, a.resolution, a.user?.email])).toEqual([["resolved", "refunded", admin.email]]);
+
+    expect(await reopenDuplicateCase(db, admin, { caseId: opened.id, note: "The refund bounced" })).toEqual({ ok: true });
+    const reopened = await caseFor(db, "paycools", order);
+    expect(reopened).toMatchObject({ state: "open", resolution: null, resolutionNote: null, resolvedAt: null, resolvedBy: null });
+    expect(reopened.actions.map((a) => [a.action, a.note, a.user?.email])).toEqual([
+      ["resolved", "Refunded in the PayCools portal", admin.email],
+      ["reopened", "The refund bounced", admin.email],
+    ]);
+  });
+
+  it("refuses a viewer, a repeated action and an unexplained “other”, changing nothing", async () => {
+    const order = await paycoolsPaid(db, [{ amount: 2000 }, { amount: 2000 }]);
+    const { id: caseId } = await caseFor(db, "paycools", order);
+
+    const byViewer = await resolveDuplicateCase(db, viewer, { caseId, resolution: "refunded" });
+    expect(byViewer).toEqual({ ok: false, message: expect.stringMatching(/only an admin/i) });
+    expect(await caseFor(db, "paycools", order)).toMatchObject({ state: "open", actions: [] });
+
+    expect(await reopenDuplicateCase(db, admin, { caseId })).toEqual({ ok: false, message: expect.stringMatching(/already open/i) });
+    expect(await resolveDuplicateCase(db, admin, { caseId, resolution: "other", note: "   " })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/note/i),
+    });
+    expect(await resolveDuplicateCase(db, admin, { caseId: "not-a-case", resolution: "refunded" })).toMatchObject({ ok: false });
+    expect(await resolveDuplicateCase(db, admin, { caseId, resolution: "bogus" })).toMatchObject({ ok: false });
+
+    expect(await resolveDuplicateCase(db, admin, { caseId, resolution: "other", note: "Customer kept it as credit" })).toEqual({ ok: true });
+    expect(await resolveDuplicateCase(db, admin, { caseId, resolution: "refunded" })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/already resolved by finance-admin@example\.com/),
+    });
+    expect(await reopenDuplicateCase(db, viewer, { caseId })).toEqual({ ok: false, message: expect.stringMatching(/only an admin/i) });
+    const after = await caseFor(db, "paycools", order);
+    expect(after).toMatchObject({ state: "resolved", resolution: "other", resolutionNote: "Customer kept it as credit" });
+    expect(after.actions).toHaveLength(1);
+  });
+
+  it("lets exactly one of two admins resolving at once win", async () => {
+    const order = await paycoolsPaid(db, [{ amount: 3000 }, { amount: 3000 }]);
+    const { id: caseId } = await caseFor(db, "paycools", order);
+    const results = await Promise.all([
+      resolveDuplicateCase(db, admin, { caseId, resolution: "refunded" }),
+      resolveDuplicateCase(db, otherAdmin, { caseId, resolution: "not_duplicate" }),
+    ]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    expect(results.filter((result) => !result.ok)).toHaveLength(1);
+    expect((await caseFor(db, "paycools", order)).actions).toHaveLength(1);
+  });
+
+  it("reopens a resolved case when another duplicate payment arrives, as Payhook's own action", async () => {
+    const declared = await payermaxDeclared(db, "5.00", [{ amount: "5.00" }]);
+    const { id: caseId } = await caseFor(db, "payermax", declared.orderId);
+    expect(await resolveDuplicateCase(db, admin, { caseId, resolution: "refunded" })).toEqual({ ok: true });
+
+    await deliver(db, "payermax", payermaxBody({ orderId: declared.orderId, amount: "5.00", currency: "USD", duplicateOf: declared }));
+    const reopened = await caseFor(db, "payermax", declared.orderId);
+    expect(reopened).toMatchObject({ state: "open", resolution: null, resolvedAt: null, resolvedBy: null });
+    expect(reopened.overpaid).toEqual([{ currency: "USD", amount: "10" }]);
+    expect(reopened.actions.map((a) => [a.action, a.user])).toEqual([
+      ["resolved", expect.objectContaining({ email: admin.email })],
+      ["reopened", null],
+    ]);
+    expect(reopened.actions[1]!.note).toMatch(/another payment/i);
+
+    const detectedOrder = await paycoolsPaid(db, [{ amount: 700 }, { amount: 700 }]);
+    const detected = await caseFor(db, "paycools", detectedOrder);
+    expect(await resolveDuplicateCase(db, admin, { caseId: detected.id, resolution: "not_duplicate" })).toEqual({ ok: true });
+    await deliver(db, "paycools", paycoolsParam({ orderId: detectedOrder, amount: 700, referenceNumber: null }));
+    const again = await caseFor(db, "paycools", detectedOrder);
+    expect(again.state).toBe("open");
+    expect(again.actions.at(-1)).toMatchObject({ action: "reopened", user: null });
+    expect(again.overpaid).toEqual([{ currency: "IDR", amount: "14" }]);
+  });
+
+  it("filters by state and provider and pages by keyset without repeating or skipping a case", async () => {
+    for (let i = 0; i < 5; i++) await paycoolsPaid(db, [{ amount: 100 + i }, { amount: 100 + i }]);
+
+    const open = await db.duplicateCase.findMany({ where: { provider: "paycools", resolvedAt: null }, select: { id: true } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await findDuplicateCases(db, { status: "open", provider: "paycools", limit: 2, cursor });
+      expect(page.cases.length).toBeLessThanOrEqual(2);
+      for (const found of page.cases) expect(found).toMatchObject({ provider: "paycools", state: "open" });
+      seen.push(...page.cases.map((found) => found.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 50);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(open.map((row) => row.id).sort());
+
+    const firstPage = await findDuplicateCases(db, { status: "open", provider: "paycools", limit: 2 });
+    expect(firstPage.prevCursor).toBeNull();
+    const second = await findDuplicateCases(db, { status: "open", provider: "paycools", limit: 2, cursor: firstPage.nextCursor });
+    const back = await findDuplicateCases(db, { status: "open", provider: "paycools", limit: 2, cursor: second.prevCursor });
+    expect(back.cases.map((found) => found.id)).toEqual(firstPage.cases.map((found) => found.id));
+    expect(back.prevCursor).toBeNull();
+
+    const resolved = await findDuplicateCases(db, { status: "resolved" });
+    expect(resolved.cases.length).toBeGreaterThan(0);
+    for (const found of resolved.cases) expect(found.state).toBe("resolved");
+    const payermaxOnly = await findDuplicateCases(db, { status: "all", provider: "payermax" });
+    expect(payermaxOnly.cases.length).toBeGreaterThan(0);
+    for (const found of payermaxOnly.cases) expect(found.provider).toBe("payermax");
+    expect((await findDuplicateCases(db, { status: "all", limit: 500 })).cases).toHaveLength(Math.min(25, await db.duplicateCase.count()));
+
+    expect(await countOpenDuplicateCases(db)).toBe(await db.duplicateCase.count({ where: { resolvedAt: null } }));
+  });
+});
