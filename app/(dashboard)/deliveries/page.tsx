@@ -1,0 +1,52 @@
+import { DeliveriesFilters } from "@/components/deliveries/deliveries-filters";
+import { deliveriesHref } from "@/components/deliveries/deliveries-href";
+import { DeliveriesPagination } from "@/components/deliveries/deliveries-pagination";
+import { DeliveriesTable } from "@/components/deliveries/deliveries-table";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { deliveriesQuerySchema, findDeliveries } from "@/lib/deliveries/find-deliveries";
+import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { providers } from "@/lib/providers/registry";
+
+export const dynamic = "force-dynamic";
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function DeliveriesPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = deliveriesQuerySchema.parse(await searchParams);
+  const filters = { provider: query.provider, outcome: query.outcome, errorCode: query.errorCode };
+  await requireUser(deliveriesHref(filters));
+
+  const [db, timeZone] = await Promise.all([getDb(), preferredTimeZone()]);
+  const page = await findDeliveries(db, query);
+  const filtered = Boolean(query.provider || query.outcome || query.errorCode);
+  const paged = Boolean(query.after || query.before);
+
+  return (
+    <>
+      <PageHeader
+        title="Deliveries"
+        description="Every request the webhook routes received, rejected ones included, newest first. Open one to see its headers and body exactly as stored."
+      />
+      <DeliveriesFilters
+        key={deliveriesHref(filters)}
+        values={filters}
+        providers={providers.map(({ name, label }) => ({ name, label }))}
+      />
+      {page.rows.length === 0 ? (
+        <EmptyState title={filtered ? "No deliveries match these filters" : paged ? "No more deliveries" : "No deliveries yet"}>
+          {filtered
+            ? "Try another provider, outcome or error code, or clear the filters."
+            : paged
+              ? "You have reached the end of the list."
+              : "Nothing has reached /api/webhooks/<provider> yet. Point a provider at it, or run `npm run simulate -- paycools`."}
+        </EmptyState>
+      ) : (
+        <DeliveriesTable rows={page.rows} timeZone={timeZone} />
+      )}
+      <DeliveriesPagination filters={filters} newer={page.newer} older={page.older} />
+    </>
+  );
+}

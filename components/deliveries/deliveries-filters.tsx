@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useTransition, type FormEvent } from "react";
+import { deliveriesHref, type DeliveryFilterValues } from "./deliveries-href";
+
+// Provider, outcome and error code, kept in the URL. A choice applies at once;
+// the page's schema reads the URL again and ignores anything it cannot use.
+
+const OUTCOMES = [
+  { value: "accepted", label: "Accepted" },
+  { value: "duplicate", label: "Duplicate (retry)" },
+  { value: "rejected", label: "Rejected" },
+];
+
+/** Every code the webhook routes store for a refusal. */
+const ERROR_CODES = [
+  "signature_invalid",
+  "signature_missing",
+  "signature_malformed",
+  "payload_invalid",
+  "body_not_json",
+  "body_not_utf8",
+  "body_too_large",
+  "method_not_allowed",
+  "provider_not_configured",
+  "provider_misconfigured",
+];
+
+const control =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-400 focus:outline-none focus:ring-2 focus:ring-indigo-300";
+const labelText = "block text-xs font-medium text-slate-600";
+
+export function DeliveriesFilters({ values, providers }: { values: DeliveryFilterValues; providers: { name: string; label: string }[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const errorCodes = values.errorCode && !ERROR_CODES.includes(values.errorCode) ? [values.errorCode, ...ERROR_CODES] : ERROR_CODES;
+  const filtered = Boolean(values.provider || values.outcome || values.errorCode);
+
+  function apply(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const read = (name: string) => {
+      const value = data.get(name);
+      return typeof value === "string" && value !== "" ? value : undefined;
+    };
+    startTransition(() => router.push(deliveriesHref({ provider: read("provider"), outcome: read("outcome"), errorCode: read("errorCode") })));
+  }
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    apply(event.currentTarget);
+  }
+
+  const onChange = (event: { currentTarget: HTMLSelectElement }) => {
+    if (event.currentTarget.form) apply(event.currentTarget.form);
+  };
+
+  return (
+    <form
+      role="search"
+      aria-label="Filter deliveries"
+      onSubmit={onSubmit}
+      className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+    >
+      <label className="w-48">
+        <span className={labelText}>Provider</span>
+        <select name="provider" defaultValue={values.provider ?? ""} onChange={onChange} className={control}>
+          <option value="">All providers</option>
+          {providers.map((provider) => (
+            <option key={provider.name} value={provider.name}>
+              {provider.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="w-48">
+        <span className={labelText}>Outcome</span>
+        <select name="outcome" defaultValue={values.outcome ?? ""} onChange={onChange} className={control}>
+          <option value="">All outcomes</option>
+          {OUTCOMES.map((outcome) => (
+            <option key={outcome.value} value={outcome.value}>
+              {outcome.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="w-56">
+        <span className={labelText}>Error code</span>
+        <select name="errorCode" defaultValue={values.errorCode ?? ""} onChange={onChange} className={control}>
+          <option value="">Any error code</option>
+          {errorCodes.map((code) => (
+            <option key={code} value={code}>
+              {code}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="submit"
+        className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300"
+      >
+        Apply
+      </button>
+      {filtered ? (
+        <Link href="/deliveries" className="rounded-md px-3 py-1.5 text-sm text-slate-600 hover:bg-slate-100 focus:outline-none focus:ring-2 focus:ring-indigo-300">
+          Clear filters
+        </Link>
+      ) : null}
+      <span role="status" aria-live="polite" className="text-sm text-slate-500">
+        {pending ? "Loading…" : ""}
+      </span>
+    </form>
+  );
+}

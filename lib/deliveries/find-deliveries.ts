@@ -1,0 +1,144 @@
+import { z } from "zod";
+import type { Db } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { findProvider } from "@/lib/providers/registry";
+
+// The deliveries list: newest first, filtered by provider, outcome and error
+// code, paged by keyset on (received_at, id) — the order of the deliveries'
+// main index — so page 1,000 costs what page 1 does and no COUNT is needed.
+
+export const DELIVERY_OUTCOMES = ["accepted", "duplicate", "rejected"] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+export const DELIVERIES_PAGE_SIZE = 50;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type Cursor = { receivedAt: Date; id: string };
+
+export function encodeCursor(row: Cursor): string {
+  return Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`, "utf8").toString("base64url");
+}
+
+function decodeCursor(value: string): Cursor | undefined {
+  const [time, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
+  const receivedAt = new Date(time ?? "");
+  if (!id || !UUID.test(id) || Number.isNaN(receivedAt.getTime())) return undefined;
+  return { receivedAt, id };
+}
+
+/** A blank or unusable parameter means "no filter", so an edited URL still shows a page. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (Array.isArray(value) ? value[0] : value === "" ? undefined : value), schema.optional().catch(undefined));
+
+const cursor = z
+  .string()
+  .max(200)
+  .transform((value, ctx) => {
+    const decoded = decodeCursor(value);
+    if (!decoded) {
+      ctx.addIssue({ code: "custom", message: "not a page cursor" });
+      return z.NEVER;
+    }
+    return decoded;
+  });
+
+/** The list's state as it lives in the URL: /deliveries?provider=…&outcome=…&errorCode=…&after=… */
+export const deliveriesQuerySchema = z.object({
+  provider: optional(z.string().refine((name) => findProvider(name) !== undefined)),
+  outcome: optional(z.enum(DELIVERY_OUTCOMES)),
+  errorCode: optional(z.string().regex(/^[a-z0-9_]{1,64}$/)),
+  /** Older than this row (the next page). */
+  after: optional(cursor),
+  /** Newer than this row (the previous page). */
+  before: optional(cursor),
+});
+
+export type DeliveriesQuery = z.infer<typeof deliveriesQuerySchema>;
+
+export type DeliveryListRow = {
+  id: string;
+  receivedAt: Date;
+  provider: string;
+  method: string;
+  outcome: DeliveryOutcome;
+  httpStatus: number;
+  errorCode: string | null;
+  reason: string | null;
+  signatureValid: boolean | null;
+  keyFingerprint: string | null;
+  bodySize: number;
+  bodyTruncated: boolean;
+  sourceIp: string | null;
+  transactionId: string | null;
+  reprocessedAt: Date | null;
+};
+
+export type DeliveriesPage = {
+  rows: DeliveryListRow[];
+  /** Cursor for the page of newer rows, null on the first page. */
+  newer: string | null;
+  /** Cursor for the page of older rows, null on the last page. */
+  older: string | null;
+};
+
+const listSelect = {
+  id: true,
+  receivedAt: true,
+  provider: true,
+  method: true,
+  outcome: true,
+  httpStatus: true,
+  errorCode: true,
+  reason: true,
+  signatureValid: true,
+  keyFingerprint: true,
+  bodySize: true,
+  bodyTruncated: true,
+  sourceIp: true,
+  transactionId: true,
+  reprocessedAt: true,
+} satisfies Prisma.DeliverySelect;
+
+export async function findDeliveries(db: Db, query: DeliveriesQuery, pageSize = DELIVERIES_PAGE_SIZE): Promise<DeliveriesPage> {
+  const filters: Prisma.DeliveryWhereInput = {
+    ...(query.provider ? { provider: query.provider } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    ...(query.errorCode ? { errorCode: query.errorCode } : {}),
+  };
+
+  if (query.before && !query.after) {
+    const { receivedAt, id } = query.before;
+    // The inclusive bound on received_at alone is what lets the index start at the cursor.
+    const found = await db.delivery.findMany({
+      where: { ...filters, receivedAt: { gte: receivedAt }, OR: [{ receivedAt: { gt: receivedAt } }, { id: { gt: id } }] },
+      orderBy: [{ receivedAt: "asc" }, { id: "asc" }],
+      take: pageSize + 1,
+      select: listSelect,
+    });
+    const rows = found.slice(0, pageSize).reverse();
+    const first = rows[0];
+    return {
+      rows,
+      newer: found.length > pageSize && first ? encodeCursor(first) : null,
+      older: encodeCursor(rows[rows.length - 1] ?? query.before),
+    };
+  }
+
+  const after = query.after;
+  const found = await db.delivery.findMany({
+    where: after
+      ? { ...filters, receivedAt: { lte: after.receivedAt }, OR: [{ receivedAt: { lt: after.receivedAt } }, { id: { lt: after.id } }] }
+      : filters,
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: pageSize + 1,
+    select: listSelect,
+  });
+  const rows = found.slice(0, pageSize);
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    newer: after ? encodeCursor(rows[0] ?? after) : null,
+    older: found.length > pageSize && last ? encodeCursor(last) : null,
+  };
+}

@@ -1,0 +1,233 @@
+import { createPublicKey } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db/client";
+import { recordRejectedDelivery } from "@/lib/deliveries/record-rejected-delivery";
+import { deliveriesQuerySchema, findDeliveries, type DeliveriesQuery } from "@/lib/deliveries/find-deliveries";
+import { getDelivery } from "@/lib/deliveries/get-delivery";
+import { reprocessDelivery } from "@/lib/deliveries/reprocess-delivery";
+import { findProvider } from "@/lib/providers/registry";
+import { fingerprintOf } from "@/lib/providers/keyring";
+import { paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
+import { signFor, type SignedRequest } from "@/lib/simulator/sign";
+import { handleWebhook } from "@/lib/webhooks/handle-webhook";
+import { redactHeaders } from "@/lib/webhooks/redact-headers";
+import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
+
+// The deliveries list, a delivery's detail and reprocessing, with every
+// delivery made by the real webhook handler (or, for "a version of Payhook that
+// rejected what today's accepts", stored the way that handler stores refusals).
+
+const keys = installProviderKeys();
+const stranger = makeKeyPair();
+const admin = { role: "admin" as const };
+const viewer = { role: "viewer" as const };
+
+function request(provider: string, signed: SignedRequest, extraHeaders: Record<string, string> = {}, method = "POST"): Request {
+  return new Request(`http://localhost/api/webhooks/${provider}`, {
+    method,
+    headers: { ...signed.headers, "x-forwarded-for": "203.0.113.9", ...extraHeaders },
+    body: method === "POST" ? new Uint8Array(signed.body) : undefined,
+  });
+}
+
+async function send(db: Db, provider: ProviderName, req: Request, at = new Date()): Promise<Response> {
+  return handleWebhook(req, provider, { db: async () => db, findProvider, now: () => at });
+}
+
+const sign = (provider: ProviderName, payload: Record<string, unknown>) => signFor(provider, payload, keys[provider].privateKey);
+
+/** Stores, as a refusal from an older Payhook would have been, a signed notification today's code accepts. */
+async function storeAsOnceRejected(db: Db, provider: ProviderName, signed: SignedRequest, receivedAt: Date, privateKey = keys[provider].privateKey) {
+  const headers = redactHeaders(new Headers(signed.headers));
+  return recordRejectedDelivery(
+    db,
+    { provider, method: "POST", receivedAt, headers, sourceIp: "198.51.100.4", body: signed.body, bodySize: signed.body.length, bodyTruncated: false },
+    {
+      httpStatus: 422,
+      errorCode: "payload_invalid",
+      reason: "param.transactionStatus: not a status this version knew",
+      signatureValid: true,
+      keyFingerprint: fingerprintOf(createPublicKey(privateKey)),
+    },
+  );
+}
+
+const parse = (params: Record<string, string>): DeliveriesQuery => deliveriesQuerySchema.parse(params);
+
+describe.each(backends)("deliveries (%s)", (backend) => {
+  let database: TestDatabase;
+  let db: Db;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    db = database.db;
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("lists every delivery newest first and filters by provider, outcome and error code", async () => {
+    const t = (minute: number) => new Date(Date.UTC(2026, 2, 10, 8, minute));
+    const payment = payermaxBody();
+    expect((await send(db, "payermax", request("payermax", sign("payermax", payment)), t(1))).status).toBe(200);
+    expect((await send(db, "payermax", request("payermax", sign("payermax", payment)), t(2))).status).toBe(200);
+    expect((await send(db, "paycools", request("paycools", signFor("paycools", paycoolsParam(), stranger.privateKey)), t(3))).status).toBe(401);
+    expect((await send(db, "paycools", request("paycools", sign("paycools", { ...paycoolsParam(), transactionStatus: "SETTLED" })), t(4))).status).toBe(422);
+    expect((await send(db, "paycools-id", request("paycools-id", sign("paycools-id", paycoolsParam())), t(5))).status).toBe(200);
+    expect((await send(db, "payermax", request("payermax", sign("payermax", payment), {}, "GET"), t(6))).status).toBe(405);
+
+    const all = await findDeliveries(db, parse({}));
+    expect(all.rows.map((r) => [r.provider, r.outcome, r.httpStatus, r.errorCode])).toEqual([
+      ["payermax", "rejected", 405, "method_not_allowed"],
+      ["paycools-id", "accepted", 200, null],
+      ["paycools", "rejected", 422, "payload_invalid"],
+      ["paycools", "rejected", 401, "signature_invalid"],
+      ["payermax", "duplicate", 200, null],
+      ["payermax", "accepted", 200, null],
+    ]);
+    expect(all.newer).toBeNull();
+    expect(all.older).toBeNull();
+    const [, accepted, payloadInvalid, forged] = all.rows;
+    expect(accepted!.transactionId).not.toBeNull();
+    expect(accepted!.sourceIp).toBe("203.0.113.9");
+    expect(accepted!.signatureValid).toBe(true);
+    expect(accepted!.keyFingerprint).toMatch(/^SHA256:/);
+    expect(payloadInvalid!.signatureValid).toBe(true);
+    expect(payloadInvalid!.reason).toMatch(/SETTLED/);
+    expect(forged!.signatureValid).toBe(false);
+    expect(forged!.transactionId).toBeNull();
+
+    const pick = async (params: Record<string, string>) => (await findDeliveries(db, parse(params))).rows.map((r) => r.httpStatus);
+    expect(await pick({ provider: "payermax" })).toEqual([405, 200, 200]);
+    expect(await pick({ outcome: "rejected" })).toEqual([405, 422, 401]);
+    expect(await pick({ outcome: "duplicate" })).toEqual([200]);
+    expect(await pick({ provider: "paycools", outcome: "rejected", errorCode: "signature_invalid" })).toEqual([401]);
+    expect(await pick({ errorCode: "payload_invalid" })).toEqual([422]);
+    // Values the list cannot use are ignored rather than failing the page.
+    expect(parse({ provider: "stripe", outcome: "lost", errorCode: "<script>", after: "nonsense" })).toEqual({});
+  });
+
+  it("pages by keyset through deliveries that share a receipt time", async () => {
+    const same = new Date(Date.UTC(2026, 2, 11, 0, 0));
+    for (let i = 0; i < 7; i++) {
+      expect((await send(db, "paycools", request("paycools", signFor("paycools", paycoolsParam(), stranger.privateKey)), same)).status).toBe(401);
+    }
+    const everything = (await findDeliveries(db, parse({}), 1000)).rows.map((r) => r.id);
+    expect(everything).toHaveLength(13);
+
+    const seen: string[] = [];
+    const pages: { newer: string | null; ids: string[] }[] = [];
+    let page = await findDeliveries(db, parse({}), 3);
+    for (;;) {
+      pages.push({ newer: page.newer, ids: page.rows.map((r) => r.id) });
+      seen.push(...page.rows.map((r) => r.id));
+      if (!page.older) break;
+      page = await findDeliveries(db, parse({ after: page.older }), 3);
+    }
+    expect(seen).toEqual(everything);
+    expect(pages).toHaveLength(5);
+
+    // Going back from the last page gives the pages seen on the way out.
+    const fourth = await findDeliveries(db, parse({ before: pages[4]!.newer! }), 3);
+    expect(fourth.rows.map((r) => r.id)).toEqual(pages[3]!.ids);
+    const first = await findDeliveries(db, parse({ before: pages[1]!.newer! }), 3);
+    expect(first.rows.map((r) => r.id)).toEqual(pages[0]!.ids);
+    expect(first.newer).toBeNull();
+  });
+
+  it("shows a delivery's redacted headers and its body as stored, flagging bytes that are not UTF-8", async () => {
+    const signed = sign("payermax", payermaxBody());
+    await send(db, "payermax", request("payermax", signed, { authorization: "Bearer hunter2", "x-session-id": "abc" }));
+    const [stored] = (await findDeliveries(db, parse({ provider: "payermax" }), 1)).rows;
+    const detail = await getDelivery(db, stored!.id);
+    const headers = new Map(detail!.headers);
+    expect(headers.get("authorization")).toBe("[redacted]");
+    expect(headers.get("x-session-id")).toBe("[redacted]");
+    expect(headers.get("sign")).toBe(signed.headers.sign);
+    expect(detail!.body).toEqual({ text: signed.body.toString("utf8"), validUtf8: true, startsWithBom: false, storedBytes: signed.body.length });
+    expect(detail!.transaction?.amount).toBe("33.5");
+
+    const bytes = Buffer.concat([Buffer.from('{"param":"'), Buffer.from([0xff, 0xfe]), Buffer.from('<b>x</b>"}')]);
+    const response = await send(db, "paycools", new Request("http://localhost/api/webhooks/paycools", { method: "POST", body: bytes }));
+    expect(response.status).toBe(400);
+    const [bad] = (await findDeliveries(db, parse({ errorCode: "body_not_utf8" }), 1)).rows;
+    const badDetail = await getDelivery(db, bad!.id);
+    expect(badDetail!.body.validUtf8).toBe(false);
+    expect(badDetail!.body.text).toBe('{"param":"\uFFFD\uFFFD<b>x</b>"}');
+    expect(badDetail!.body.storedBytes).toBe(bytes.length);
+
+    expect(await getDelivery(db, "not-a-uuid")).toBeNull();
+    expect(await getDelivery(db, "00000000-0000-7000-8000-000000000000")).toBeNull();
+  });
+
+  it("refuses to reprocess for a viewer, for a delivery that was not rejected as a genuine invalid payload, and when it still fails", async () => {
+    const [settled] = (await findDeliveries(db, parse({ errorCode: "payload_invalid" }), 1)).rows;
+    const [accepted] = (await findDeliveries(db, parse({ outcome: "accepted" }), 1)).rows;
+    const [forged] = (await findDeliveries(db, parse({ errorCode: "signature_invalid" }), 1)).rows;
+    const before = await db.delivery.count();
+
+    expect(await reprocessDelivery(db, viewer, settled!.id)).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await reprocessDelivery(db, admin, accepted!.id)).toMatchObject({ ok: false, code: "not_eligible", message: expect.stringMatching(/accepted, not rejected/) });
+    expect(await reprocessDelivery(db, admin, forged!.id)).toMatchObject({ ok: false, code: "not_eligible", message: expect.stringMatching(/signature_invalid/) });
+    expect(await reprocessDelivery(db, admin, "00000000-0000-7000-8000-000000000000")).toMatchObject({ ok: false, code: "not_found" });
+
+    const still = await reprocessDelivery(db, admin, settled!.id);
+    expect(still).toMatchObject({ ok: false, code: "still_rejected", errorCode: "payload_invalid" });
+    expect(!still.ok && still.message).toMatch(/param\.transactionStatus: "SETTLED" is not a status Payhook knows/);
+
+    expect(await db.delivery.count()).toBe(before);
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: settled!.id } })).reprocessedAt).toBeNull();
+  });
+
+  it("reprocesses a genuine delivery today's code accepts, once, and links both deliveries to its transaction", async () => {
+    const receivedAt = new Date(Date.UTC(2026, 2, 12, 3, 0));
+    const signed = sign("paycools", paycoolsParam({ amount: 123456 }));
+    const originalId = await storeAsOnceRejected(db, "paycools", signed, receivedAt);
+
+    const result = await reprocessDelivery(db, admin, originalId);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.outcome).toBe("accepted");
+
+    const original = await db.delivery.findUniqueOrThrow({ where: { id: originalId } });
+    expect(original.outcome).toBe("rejected");
+    expect(original.reprocessedAt).not.toBeNull();
+    expect(original.transactionId).toBe(result.transactionId);
+
+    const created = await db.delivery.findUniqueOrThrow({ where: { id: result.deliveryId } });
+    expect(created).toMatchObject({ outcome: "accepted", httpStatus: 200, transactionId: result.transactionId, receivedAt, sourceIp: "198.51.100.4" });
+    expect(Buffer.from(created.body).equals(signed.body)).toBe(true);
+    const transaction = await db.transaction.findUniqueOrThrow({ where: { id: result.transactionId } });
+    expect(transaction.amount.toString()).toBe("1234.56");
+    expect(transaction.firstSeenAt).toEqual(receivedAt);
+
+    expect((await getDelivery(db, originalId))!.reprocessedInto?.id).toBe(result.deliveryId);
+    expect((await getDelivery(db, result.deliveryId))!.reprocessedFrom?.id).toBe(originalId);
+
+    const count = await db.delivery.count();
+    expect(await reprocessDelivery(db, admin, originalId)).toMatchObject({ ok: false, code: "already_reprocessed" });
+    expect(await db.delivery.count()).toBe(count);
+  });
+
+  it("reads PayerMax's signature from the stored headers, and records a retry that was accepted meanwhile as a duplicate", async () => {
+    const signed = sign("payermax", payermaxBody({ amount: "10.01" }));
+    const originalId = await storeAsOnceRejected(db, "payermax", signed, new Date(Date.UTC(2026, 2, 12, 4, 0)));
+    // The provider retried after the fix and the retry went through first.
+    expect((await send(db, "payermax", request("payermax", signed))).status).toBe(200);
+
+    const result = await reprocessDelivery(db, admin, originalId);
+    expect(result).toMatchObject({ ok: true, outcome: "duplicate" });
+    const transactions = await db.transaction.count({ where: { provider: "payermax", amount: "10.01" } });
+    expect(transactions).toBe(1);
+  });
+
+  it("refuses bytes whose stored signature does not verify with the keys configured now", async () => {
+    // Signed with a key that is not (or no longer) configured for PayCools.
+    const signed = signFor("paycools", paycoolsParam(), stranger.privateKey);
+    const originalId = await storeAsOnceRejected(db, "paycools", signed, new Date(), stranger.privateKey);
+    const result = await reprocessDelivery(db, admin, originalId);
+    expect(result).toMatchObject({ ok: false, code: "signature_failed", errorCode: "signature_invalid" });
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: originalId } })).reprocessedAt).toBeNull();
+  });
+});
