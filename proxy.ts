@@ -37,5 +37,5 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static/|_next/image/|favicon\\.ico$|robots\\.txt$).*)"],
+  matcher: ["/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|robots\\.txt$).*)"],
 };
