@@ -1,0 +1,20 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { useCallback, useTransition } from "react";
+import { toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-filters";
+
+/** Moves to a new list state by pushing its query string, so each change is a history entry. */
+export function useTransactionsNavigation(query: TransactionQuery) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const [pending, startTransition] = useTransition();
+  const navigate = useCallback(
+    (changes: Partial<TransactionQuery>) => {
+      const search = toSearchParams({ ...query, ...changes }).toString();
+      startTransition(() => router.push(search ? `${pathname}?${search}` : pathname));
+    },
+    [query, pathname, router],
+  );
+  return { navigate, pending };
+}

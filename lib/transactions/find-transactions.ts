@@ -1,0 +1,235 @@
+import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { zonedLocalTimeToUtc } from "@/lib/time";
+import { STATUSES, type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
+
+// The transactions list: filters, search, sort and paging, done by the
+// database. Never loads the table to filter it in memory, and never counts the
+// whole table on a page load: it fetches one row more than a page to know
+// whether there is a next one, and bounds its total (see countTransactions).
+
+export const transactionListSelect = {
+  id: true,
+  provider: true,
+  kind: true,
+  merchantOrderId: true,
+  providerTransactionId: true,
+  status: true,
+  providerStatus: true,
+  statusConflict: true,
+  conflictingStatus: true,
+  amount: true,
+  currency: true,
+  rawAmount: true,
+  channel: true,
+  paymentMethod: true,
+  referenceNumber: true,
+  duplicateCaseId: true,
+  duplicateSource: true,
+  firstSeenAt: true,
+  updatedAt: true,
+} satisfies Prisma.TransactionSelect;
+
+type SelectedRow = Prisma.TransactionGetPayload<{ select: typeof transactionListSelect }>;
+
+/** One list row: the amount as an exact decimal string (never a float), times as Dates in UTC. */
+export type TransactionListRow = Omit<SelectedRow, "amount"> & { amount: string };
+
+/** declared / detected for an extra payment, original for the first payment of a duplicate case, empty otherwise. */
+export function duplicateLabel(row: Pick<SelectedRow, "duplicateSource" | "duplicateCaseId">): "declared" | "detected" | "original" | "" {
+  return row.duplicateSource ?? (row.duplicateCaseId ? "original" : "");
+}
+
+const SORT_COLUMNS = {
+  time: "firstSeenAt",
+  amount: "amount",
+  status: "status",
+  provider: "provider",
+  merchantOrderId: "merchantOrderId",
+} as const satisfies Record<SortKey, keyof Prisma.TransactionOrderByWithRelationInput>;
+
+type SortColumn = (typeof SORT_COLUMNS)[SortKey];
+type Direction = "asc" | "desc";
+
+function nextDay(date: string): string {
+  const day = new Date(`${date}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** Midnight at the start of `date` in `timeZone`, as a UTC instant. */
+function startOfDay(date: string, timeZone: string): Date {
+  return zonedLocalTimeToUtc(`${date} 00:00:00`, timeZone) ?? new Date(`${date}T00:00:00Z`);
+}
+
+type Condition = { prisma: Prisma.TransactionWhereInput; sql: Prisma.Sql };
+
+/**
+ * Each filter twice, side by side: as a Prisma filter for the list queries, and
+ * as parameterised SQL for the bounded count, which Prisma cannot write without
+ * an ORDER BY that makes it read and sort every match (see countTransactions).
+ */
+function conditions(filters: TransactionFilters, timeZone: string): Condition[] {
+  const list: Condition[] = [];
+  if (filters.provider) list.push({ prisma: { provider: filters.provider }, sql: Prisma.sql`provider = ${filters.provider}` });
+  if (filters.kind) list.push({ prisma: { kind: filters.kind }, sql: Prisma.sql`kind = CAST(${filters.kind}::text AS "TransactionKind")` });
+  if (filters.status) {
+    list.push({ prisma: { status: filters.status }, sql: Prisma.sql`status = CAST(${filters.status}::text AS "TransactionStatus")` });
+  }
+  if (filters.currency) list.push({ prisma: { currency: filters.currency }, sql: Prisma.sql`currency = ${filters.currency}` });
+  if (filters.channel) {
+    list.push({
+      prisma: { OR: [{ channel: filters.channel }, { paymentMethod: filters.channel }] },
+      sql: Prisma.sql`(channel = ${filters.channel} OR payment_method = ${filters.channel})`,
+    });
+  }
+  if (filters.from) {
+    const from = startOfDay(filters.from, timeZone);
+    list.push({ prisma: { firstSeenAt: { gte: from } }, sql: Prisma.sql`first_seen_at >= ${from}::timestamptz` });
+  }
+  if (filters.to) {
+    const end = startOfDay(nextDay(filters.to), timeZone);
+    list.push({ prisma: { firstSeenAt: { lt: end } }, sql: Prisma.sql`first_seen_at < ${end}::timestamptz` });
+  }
+  if (filters.duplicates) list.push({ prisma: { duplicateCaseId: { not: null } }, sql: Prisma.sql`duplicate_case_id IS NOT NULL` });
+  if (filters.q) {
+    // Exact matches, so each side can use its own index (a BitmapOr in PostgreSQL).
+    list.push({
+      prisma: { OR: [{ merchantOrderId: filters.q }, { providerTransactionId: filters.q }, { referenceNumber: filters.q }] },
+      sql: Prisma.sql`(merchant_order_id = ${filters.q} OR provider_transaction_id = ${filters.q} OR reference_number = ${filters.q})`,
+    });
+  }
+  return list;
+}
+
+/** The WHERE for the filters. Dates are whole days in `timeZone`; `to` is inclusive. */
+export function transactionWhere(filters: TransactionFilters, timeZone: string): Prisma.TransactionWhereInput {
+  const list = conditions(filters, timeZone);
+  return list.length > 0 ? { AND: list.map((condition) => condition.prisma) } : {};
+}
+
+/** The sort, with `id` last so rows that tie on the sort key keep one order across pages. */
+export function transactionOrderBy(sort: SortKey, dir: Direction): Prisma.TransactionOrderByWithRelationInput[] {
+  return [{ [SORT_COLUMNS[sort]]: dir }, { id: dir }];
+}
+
+const minorDigits = new Map<string, number>();
+
+/** The currency's usual decimals, as the page's formatted amounts show them (PHP 2, IDR 0 in CLDR). */
+function minorDigitsOf(currency: string): number {
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().minimumFractionDigits ?? 2;
+    } catch {
+      digits = 0;
+    }
+    minorDigits.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * Padded, never rounded, so it stays exact, and written with the digits the
+ * page shows (formatMoney): the currency's usual decimals ("500.10" PHP,
+ * "50000" IDR), and at least two once there is a fraction ("33.50" IDR).
+ */
+function amountText(amount: SelectedRow["amount"], currency: string): string {
+  const places = amount.decimalPlaces();
+  const digits = Math.max(minorDigitsOf(currency), places > 0 ? 2 : 0);
+  // toFixed() is exact and never switches to exponent notation, unlike toString().
+  return places < digits ? amount.toFixed(digits) : amount.toFixed();
+}
+
+function toListRow(row: SelectedRow): TransactionListRow {
+  return { ...row, amount: amountText(row.amount, row.currency) };
+}
+
+export type TransactionPage = { rows: TransactionListRow[]; hasNextPage: boolean };
+
+export async function findTransactions(db: Db, query: TransactionQuery, timeZone: string): Promise<TransactionPage> {
+  const rows = await db.transaction.findMany({
+    where: transactionWhere(query, timeZone),
+    orderBy: transactionOrderBy(query.sort, query.dir),
+    skip: (query.page - 1) * query.pageSize,
+    take: query.pageSize + 1,
+    select: transactionListSelect,
+  });
+  return { rows: rows.slice(0, query.pageSize).map(toListRow), hasNextPage: rows.length > query.pageSize };
+}
+
+/** Where the previous batch ended: its last row's sort value and id. */
+export type KeysetPosition = { value: Date | string; id: string };
+
+function keyOf(row: TransactionListRow, column: SortColumn): Date | string {
+  return row[column];
+}
+
+/**
+ * Rows strictly after `after` in (sort key, id) order. The plain `<=`/`>=` on
+ * the sort key is redundant for correctness but gives PostgreSQL an index
+ * range to start from, so the thousandth batch costs what the first did.
+ */
+function after(column: SortColumn, dir: Direction, position: KeysetPosition): Prisma.TransactionWhereInput {
+  const past = dir === "desc" ? "lt" : "gt";
+  const pastOrAt = dir === "desc" ? "lte" : "gte";
+  const tie: Prisma.TransactionWhereInput = { [column]: position.value, id: { [past]: position.id } };
+  if (column === "status") {
+    // Prisma has no < on enums: name the statuses that come later in the enum's order.
+    const index = STATUSES.indexOf(position.value as (typeof STATUSES)[number]);
+    const later = dir === "desc" ? STATUSES.slice(0, index) : STATUSES.slice(index + 1);
+    return { OR: [{ status: { in: [...later] } }, tie] };
+  }
+  return { AND: [{ [column]: { [pastOrAt]: position.value } }, { OR: [{ [column]: { [past]: position.value } }, tie] }] };
+}
+
+/** One batch of the filtered, sorted rows after a keyset position: for exports that walk everything. */
+export async function findTransactionBatch(
+  db: Db,
+  query: TransactionQuery,
+  timeZone: string,
+  position: KeysetPosition | null,
+  size: number,
+): Promise<{ rows: TransactionListRow[]; next: KeysetPosition | null }> {
+  const column = SORT_COLUMNS[query.sort];
+  const where = transactionWhere(query, timeZone);
+  const rows = await db.transaction.findMany({
+    where: position ? { AND: [where, after(column, query.dir, position)] } : where,
+    orderBy: transactionOrderBy(query.sort, query.dir),
+    take: size,
+    select: transactionListSelect,
+  });
+  const list = rows.map(toListRow);
+  const last = list.at(-1);
+  return { rows: list, next: last && list.length === size ? { value: keyOf(last, column), id: last.id } : null };
+}
+
+export const COUNT_CAP = 10_000;
+
+/**
+ * `estimated`: an approximation from the planner's statistics ("about N").
+ * `capped`: at least `value` rows match; counting stopped there ("10,000+").
+ */
+export type TransactionTotal = { value: number; estimated: boolean; capped: boolean };
+
+/**
+ * How many rows the filters match, without an exact COUNT(*) over a large table:
+ * unfiltered, the planner's estimate once the table is large; filtered (or
+ * small), a count that stops after `cap` rows. The inner query has no ORDER
+ * BY, so it stops at the cap whichever way PostgreSQL finds the rows.
+ */
+export async function countTransactions(db: Db, filters: TransactionFilters, timeZone: string, cap = COUNT_CAP): Promise<TransactionTotal> {
+  const list = conditions(filters, timeZone);
+  if (list.length === 0) {
+    const [row] = await db.$queryRaw<{ estimate: number | null }[]>`
+      SELECT reltuples::float8 AS estimate FROM pg_class WHERE oid = to_regclass('transactions')`;
+    const estimate = Number(row?.estimate ?? -1);
+    // -1 means never analysed; a small estimate is cheaper to replace with a bounded count.
+    if (estimate > cap) return { value: Math.round(estimate), estimated: true, capped: false };
+  }
+  const where = list.length > 0 ? Prisma.join(list.map((condition) => condition.sql), " AND ") : Prisma.sql`TRUE`;
+  const [row] = await db.$queryRaw<{ matching: number }[]>`
+    SELECT count(*)::int AS matching FROM (SELECT 1 FROM transactions WHERE ${where} LIMIT ${cap + 1}) AS bounded`;
+  const counted = Number(row?.matching ?? 0);
+  return counted > cap ? { value: cap, estimated: false, capped: true } : { value: counted, estimated: false, capped: false };
+}

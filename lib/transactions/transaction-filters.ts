@@ -1,0 +1,149 @@
+import { z } from "zod";
+import { PROVIDER_LABELS } from "@/lib/format";
+import type { TransactionKind, TransactionStatus } from "@/lib/generated/prisma/enums";
+
+// The state of the transactions list — filters, search, sort, page — as it
+// travels in the URL. One schema serves the page (lenient: a bad value falls
+// back to its default, so an edited bookmark still opens), the JSON API
+// (strict: a bad value is a 400 naming the parameter) and the CSV export.
+// Kept free of server imports: the client table serialises state with it too.
+
+export const PAGE_SIZES = [25, 50, 100] as const;
+export const DEFAULT_PAGE_SIZE = 50;
+export const SORT_KEYS = ["time", "amount", "status", "provider", "merchantOrderId"] as const;
+export const KINDS = ["payment", "payout", "refund"] as const satisfies readonly TransactionKind[];
+/** In the database enum's order, which is also the order ORDER BY status gives. */
+export const STATUSES = ["pending", "succeeded", "failed", "cancelled"] as const satisfies readonly TransactionStatus[];
+export const PROVIDERS = Object.keys(PROVIDER_LABELS) as [string, ...string[]];
+
+export type SortKey = (typeof SORT_KEYS)[number];
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number) as [number, number, number, number];
+  const date = new Date(Date.UTC(2000, m - 1, d));
+  date.setUTCFullYear(y);
+  return y >= 1970 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+const calendarDate = z.string().refine(isCalendarDate, "must be a date written YYYY-MM-DD");
+
+/** Each URL parameter, as text in and typed value out. Absent means "not filtered". */
+export const transactionQueryFields = {
+  provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(", ")}` }).optional(),
+  kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).optional(),
+  status: z.enum(STATUSES, { error: `must be one of ${STATUSES.join(", ")}` }).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/, "must be a three-letter currency code such as IDR")
+    .transform((value) => value.toUpperCase())
+    .optional(),
+  channel: z.string().max(64, "must be at most 64 characters").optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
+  duplicates: z
+    .enum(["1", "true", "0", "false"], { error: "must be 1 or 0" })
+    .transform((value) => value === "1" || value === "true")
+    .default(false),
+  q: z.string().max(128, "must be at most 128 characters").optional(),
+  sort: z.enum(SORT_KEYS, { error: `must be one of ${SORT_KEYS.join(", ")}` }).default("time"),
+  dir: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc"),
+  page: z.coerce
+    .number({ error: "must be a whole number from 1" })
+    .int("must be a whole number from 1")
+    .min(1, "must be a whole number from 1")
+    .max(100_000, "must be at most 100000")
+    .default(1),
+  pageSize: z.coerce
+    .number({ error: `must be one of ${PAGE_SIZES.join(", ")}` })
+    .refine((value) => (PAGE_SIZES as readonly number[]).includes(value), `must be one of ${PAGE_SIZES.join(", ")}`)
+    .default(DEFAULT_PAGE_SIZE),
+};
+
+type FieldName = keyof typeof transactionQueryFields;
+const FIELD_NAMES = Object.keys(transactionQueryFields) as FieldName[];
+
+const dateOrder = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from <= query.to;
+
+/** The strict form, for the API: unknown parameters are refused too, so a typo is not silently ignored. */
+export const transactionQuerySchema = z
+  .strictObject(transactionQueryFields)
+  .refine(dateOrder, { message: "must be on or after from", path: ["to"] });
+
+export type TransactionQuery = z.output<typeof transactionQuerySchema>;
+export type TransactionFilters = Omit<TransactionQuery, "sort" | "dir" | "page" | "pageSize">;
+
+export type RawSearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function entries(params: RawSearchParams): [string, string[]][] {
+  if (params instanceof URLSearchParams) {
+    const grouped = new Map<string, string[]>();
+    for (const [key, value] of params) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+    return [...grouped];
+  }
+  return Object.entries(params)
+    .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+    .map(([key, value]) => [key, Array.isArray(value) ? value : [value]]);
+}
+
+/** Trimmed values; an empty one (`?status=`) counts as absent, as an empty form field would. */
+function normalise(params: RawSearchParams): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [key, values] of entries(params)) {
+    const kept = values.map((value) => value.trim()).filter((value) => value !== "");
+    if (kept.length > 0) out.set(key, kept);
+  }
+  return out;
+}
+
+/** For the page and the export: every unreadable value falls back to its default. Never throws. */
+export function parseTransactionQuery(params: RawSearchParams): TransactionQuery {
+  const values = normalise(params);
+  const query: Record<string, unknown> = {};
+  for (const name of FIELD_NAMES) {
+    const field = transactionQueryFields[name];
+    const parsed = field.safeParse(values.get(name)?.[0]);
+    query[name] = parsed.success ? parsed.data : field.parse(undefined);
+  }
+  if (!dateOrder(query as TransactionQuery)) query.to = undefined;
+  return query as TransactionQuery;
+}
+
+export type QueryProblem = { parameter: string; message: string };
+
+/** For the API: the query, or the first problem found, naming its parameter. */
+export function parseTransactionQueryStrict(params: RawSearchParams): { ok: true; query: TransactionQuery } | { ok: false; problem: QueryProblem } {
+  const values = normalise(params);
+  for (const [key, list] of values) {
+    if (list.length > 1) return { ok: false, problem: { parameter: key, message: "is given more than once" } };
+  }
+  const parsed = transactionQuerySchema.safeParse(Object.fromEntries([...values].map(([key, list]) => [key, list[0]])));
+  if (parsed.success) return { ok: true, query: parsed.data };
+  const issue = parsed.error.issues[0]!;
+  if (issue.code === "unrecognized_keys") {
+    return { ok: false, problem: { parameter: issue.keys[0]!, message: `is not a parameter this endpoint reads (it reads ${FIELD_NAMES.join(", ")})` } };
+  }
+  return { ok: false, problem: { parameter: String(issue.path[0] ?? ""), message: issue.message } };
+}
+
+export function hasFilters(query: TransactionFilters): boolean {
+  return Boolean(
+    query.provider || query.kind || query.status || query.currency || query.channel || query.from || query.to || query.duplicates || query.q,
+  );
+}
+
+const DEFAULTS = parseTransactionQuery({});
+
+/** The query string for a state, leaving out defaults so URLs stay short and stable. */
+export function toSearchParams(query: Partial<TransactionQuery>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const name of FIELD_NAMES) {
+    const value = query[name];
+    if (value === undefined || value === null || value === "" || value === DEFAULTS[name]) continue;
+    params.set(name, typeof value === "boolean" ? "1" : String(value));
+  }
+  return params;
+}

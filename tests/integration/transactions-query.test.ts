@@ -1,0 +1,385 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findProvider } from "@/lib/providers/registry";
+import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
+import { signFor } from "@/lib/simulator/sign";
+import { countTransactions, findTransactions, type TransactionListRow } from "@/lib/transactions/find-transactions";
+import { csvField, CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
+import {
+  parseTransactionQuery,
+  parseTransactionQueryStrict,
+  SORT_KEYS,
+  toSearchParams,
+  type TransactionQuery,
+} from "@/lib/transactions/transaction-filters";
+import { handleWebhook } from "@/lib/webhooks/handle-webhook";
+import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
+
+const keys = installProviderKeys();
+const JAKARTA = "Asia/Jakarta";
+const FORMULA_ORDER = '=HYPERLINK("http://example.test","x,y")';
+const AWKWARD_REFERENCE = 'VA "7",\n8';
+const START = Date.UTC(2024, 2, 1, 0, 0, 0);
+const HOUR = 3_600_000;
+
+type Sent = { provider: ProviderName; transactionId: string; orderId: string; at: Date };
+
+/** A minimal RFC 4180 reader, to read the export back the way a spreadsheet would. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (char === '"') quoted = false;
+      else field += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ",") row.push(field), (field = "");
+    else if (char === "\r" && text[i + 1] === "\n") {
+      row.push(field), rows.push(row), (row = []), (field = ""), i++;
+    } else field += char;
+  }
+  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
+  return rows;
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return new Response(stream).text();
+}
+
+const query = (params: Record<string, string | undefined> = {}): TransactionQuery => parseTransactionQuery(params);
+
+describe.each(backends)("transactions list on %s", (backend) => {
+  let database: TestDatabase;
+  const sent: Sent[] = [];
+  let clock = START;
+
+  async function post(provider: ProviderName, payload: Record<string, unknown>, at = new Date((clock += 3 * HOUR))): Promise<void> {
+    const signed = signFor(provider, payload, keys[provider].privateKey);
+    const request = new Request(`http://localhost/api/webhooks/${provider}`, { method: "POST", headers: signed.headers, body: new Uint8Array(signed.body) });
+    const response = await handleWebhook(request, provider, { db: async () => database.db, findProvider, now: () => at });
+    expect(response.status).toBe(200);
+    const transactionId = String(payload.transactionId ?? payload.tradeOrderNo);
+    if (!sent.some((s) => s.provider === provider && s.transactionId === transactionId)) {
+      sent.push({ provider, transactionId, orderId: String(payload.mchOrderId ?? payload.orderId), at });
+    }
+  }
+
+  /** Every row of a query, page by page, as the page would show them. */
+  async function allPages(base: TransactionQuery, timeZone = "UTC"): Promise<TransactionListRow[]> {
+    const rows: TransactionListRow[] = [];
+    for (let page = 1; ; page++) {
+      const result = await findTransactions(database.db, { ...base, page }, timeZone);
+      rows.push(...result.rows);
+      if (!result.hasNextPage) return rows;
+    }
+  }
+
+  const idsOf = (rows: { providerTransactionId: string }[]) => rows.map((row) => row.providerTransactionId);
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    // Ties on amount (several 500.00) so the id tie-breaker matters across pages.
+    for (const amount of [50000, 50000, 50000, 125050, 99, 50000, 7300000, 420000]) {
+      await post("paycools", paycoolsParam({ amount, channelCode: "ID_BCA_VA" }));
+    }
+    for (const amount of [50010, 50000, 1999]) await post("paycools", paycoolsParam({ amount, channelCode: "PH_GCASH" }));
+    await post("paycools", paycoolsParam({ failed: true, amount: 50000 }));
+    await post("paycools", paycoolsParam({ pending: true, amount: 880000 }));
+    await post("paycools", paycoolsParam({ kind: "payout", amount: 310000, channelCode: "PH_GCASH" }));
+    await post("paycools", paycoolsParam({ kind: "refund", amount: 50000 }));
+    // A one-time order paid twice: Payhook detects the duplicate.
+    await post("paycools", paycoolsParam({ orderId: "ORDER-TWICE", amount: 260000 }));
+    await post("paycools", paycoolsParam({ orderId: "ORDER-TWICE", amount: 260000 }));
+    // Success, then a conflicting failure for the same transaction.
+    const conflicted = paycoolsParam({ amount: 640000, orderId: "ORDER-CONFLICT" });
+    await post("paycools", conflicted);
+    await post("paycools", { ...conflicted, eventName: "order.payment.failed", transactionStatus: "FAILED" });
+    for (const reference of ["8558000011112222", "8558000033334444", "8558000055556666"]) {
+      await post("paycools-id", paycoolsIdParam({ referenceNumber: reference, amount: 1500000 }));
+    }
+    await post("payermax", payermaxBody({ amount: "12345.67", currency: "USD" }));
+    await post("payermax", payermaxBody({ amount: "0.5", currency: "USD", failed: true }));
+    await post("payermax", payermaxBody({ amount: "500", currency: "IDR", orderId: FORMULA_ORDER, referenceNumber: AWKWARD_REFERENCE }));
+    // PayerMax declares a duplicate of an earlier payment.
+    const original = payermaxBody({ amount: "75.25", currency: "USD", orderId: "PM-ORIGINAL" });
+    await post("payermax", original);
+    await post(
+      "payermax",
+      payermaxBody({ amount: "75.25", currency: "USD", orderId: "PM-ORIGINAL", duplicateOf: { orderId: "PM-ORIGINAL", tradeOrderNo: String(original.tradeOrderNo) } }),
+    );
+    // Two at 17:30 UTC on 1 March: already 2 March in Jakarta.
+    await post("payermax", payermaxBody({ amount: "10", currency: "IDR" }), new Date(Date.UTC(2024, 2, 1, 17, 30)));
+    await post("payermax", payermaxBody({ amount: "11", currency: "IDR" }), new Date(Date.UTC(2024, 2, 1, 16, 59, 59)));
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it("lists every transaction once, newest first by default", async () => {
+    const rows = await allPages(query({ pageSize: "25" }));
+    expect(rows).toHaveLength(sent.length);
+    expect(new Set(idsOf(rows)).size).toBe(sent.length);
+    const times = rows.map((row) => row.firstSeenAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    const first = await findTransactions(database.db, query(), "UTC");
+    expect(first.rows).toHaveLength(sent.length);
+    expect(first.hasNextPage).toBe(false);
+  });
+
+  it("filters by provider, kind, status, currency, channel and duplicates", async () => {
+    const provider = await allPages(query({ provider: "paycools-id" }));
+    expect(idsOf(provider).sort()).toEqual(sent.filter((s) => s.provider === "paycools-id").map((s) => s.transactionId).sort());
+
+    const failed = await allPages(query({ status: "failed" }));
+    expect(failed.every((row) => row.status === "failed")).toBe(true);
+    expect(failed).toHaveLength(2);
+    const conflict = (await allPages(query({ q: "ORDER-CONFLICT" })))[0]!;
+    expect(conflict).toMatchObject({ status: "succeeded", statusConflict: true, conflictingStatus: "FAILED" });
+
+    const usd = await allPages(query({ currency: "usd" }));
+    expect(usd.map((row) => row.amount).sort()).toEqual(["0.50", "12345.67", "75.25", "75.25"]);
+
+    expect((await allPages(query({ kind: "payout" }))).map((row) => row.amount)).toEqual(["3100.00"]);
+    expect(await allPages(query({ channel: "PH_GCASH" }))).toHaveLength(4);
+    expect(await allPages(query({ channel: "CARD" }))).toHaveLength(sent.filter((s) => s.provider === "payermax").length);
+
+    const duplicates = await allPages(query({ duplicates: "1" }));
+    expect(duplicates.map((row) => `${row.merchantOrderId}:${row.duplicateSource ?? "original"}`).sort()).toEqual([
+      "ORDER-TWICE:detected",
+      "ORDER-TWICE:original",
+      "PM-ORIGINAL:declared",
+      "PM-ORIGINAL:original",
+    ]);
+    expect(duplicates.every((row) => row.duplicateCaseId)).toBe(true);
+
+    const combined = await allPages(query({ provider: "paycools", kind: "payment", status: "succeeded", currency: "PHP" }));
+    expect(combined.map((row) => row.amount).sort()).toEqual(["19.99", "500.00", "500.10"]);
+    // Exact and written as the page shows them: IDR whole amounts without decimals, fractions with at least two.
+    const rupiah = new Set((await allPages(query({ provider: "paycools", currency: "IDR" }))).map((row) => row.amount));
+    for (const amount of ["0.99", "1250.50", "73000", "500"]) expect(rupiah).toContain(amount);
+  });
+
+  it("reads the date range as whole days in the chosen time zone, on firstSeenAt", async () => {
+    const expected = (from: number, to: number) => sent.filter((s) => s.at.getTime() >= from && s.at.getTime() < to).map((s) => s.transactionId).sort();
+    // 2 March in Jakarta (UTC+7) is 1 March 17:00 to 2 March 17:00 UTC.
+    const jakarta = await allPages(query({ from: "2024-03-02", to: "2024-03-02" }), JAKARTA);
+    expect(idsOf(jakarta).sort()).toEqual(expected(Date.UTC(2024, 2, 1, 17), Date.UTC(2024, 2, 2, 17)));
+    expect(jakarta.some((row) => row.amount === "10")).toBe(true);
+    expect(jakarta.some((row) => row.amount === "11")).toBe(false);
+
+    const utc = await allPages(query({ from: "2024-03-02", to: "2024-03-02" }), "UTC");
+    expect(idsOf(utc).sort()).toEqual(expected(Date.UTC(2024, 2, 2), Date.UTC(2024, 2, 3)));
+    expect(utc.some((row) => row.amount === "10")).toBe(false);
+
+    const open = await allPages(query({ from: "2024-03-03" }), "UTC");
+    expect(idsOf(open).sort()).toEqual(expected(Date.UTC(2024, 2, 3), Infinity));
+    const upTo = await allPages(query({ to: "2024-03-01" }), "UTC");
+    expect(idsOf(upTo).sort()).toEqual(expected(0, Date.UTC(2024, 2, 2)));
+  });
+
+  it("searches merchant order ids, provider transaction ids and reference numbers exactly", async () => {
+    expect((await allPages(query({ q: "ORDER-TWICE" }))).map((row) => row.merchantOrderId)).toEqual(["ORDER-TWICE", "ORDER-TWICE"]);
+    const target = sent.find((s) => s.provider === "payermax")!;
+    expect(idsOf(await allPages(query({ q: target.transactionId })))).toEqual([target.transactionId]);
+    const byReference = await allPages(query({ q: "8558000033334444" }));
+    expect(byReference.map((row) => [row.provider, row.referenceNumber])).toEqual([["paycools-id", "8558000033334444"]]);
+    expect(await allPages(query({ q: "8558000033" }))).toEqual([]);
+    expect(await allPages(query({ q: "ORDER-TWICE", provider: "payermax" }))).toEqual([]);
+  });
+
+  it("sorts by amount both ways with stable pages: no row twice, none missing", async () => {
+    for (const dir of ["asc", "desc"] as const) {
+      const rows = await allPages({ ...query({ sort: "amount", dir }), pageSize: 4 });
+      expect(rows).toHaveLength(sent.length);
+      expect(new Set(rows.map((row) => row.id)).size).toBe(sent.length);
+      for (let i = 1; i < rows.length; i++) {
+        const [a, b] = [rows[i - 1]!, rows[i]!];
+        const cmp = Number(a.amount) - Number(b.amount) || (a.id < b.id ? -1 : 1);
+        expect(dir === "asc" ? cmp < 0 : cmp > 0).toBe(true);
+      }
+      const viaSchema = await allPages(query({ sort: "amount", dir, pageSize: "25" }));
+      expect(viaSchema.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+    }
+  });
+
+  it("pages every sort key without gaps or repeats", async () => {
+    for (const sort of SORT_KEYS) {
+      for (const dir of ["asc", "desc"] as const) {
+        const rows = await allPages({ ...query({ sort, dir }), pageSize: 3 });
+        expect(new Set(rows.map((row) => row.id)).size, `${sort} ${dir}`).toBe(sent.length);
+      }
+    }
+  });
+
+  it("exports exactly the filtered, sorted rows as CSV, across keyset batches", async () => {
+    const cases = [
+      {},
+      { sort: "amount", dir: "asc" },
+      { sort: "amount", dir: "desc", currency: "IDR" },
+      { sort: "status", dir: "asc" },
+      { sort: "status", dir: "desc", provider: "paycools" },
+      { sort: "provider", dir: "asc" },
+      { sort: "merchantOrderId", dir: "desc", duplicates: "1" },
+      { sort: "time", dir: "asc", from: "2024-03-02", page: "2", pageSize: "25" },
+    ];
+    for (const params of cases) {
+      const base = query(params);
+      const expected = await allPages({ ...base, page: 1, pageSize: 5 }, JAKARTA);
+      const text = await readAll(streamTransactionsCsv(database.db, base, JAKARTA, { batchSize: 4 }));
+      const [header, ...rows] = parseCsv(text);
+      expect(header).toEqual([...CSV_COLUMNS]);
+      expect(rows.map((row) => `${row[2]}:${row[5]}`), JSON.stringify(params)).toEqual(expected.map((row) => `${row.provider}:${row.providerTransactionId}`));
+    }
+  });
+
+  it("queries the next batch only when the reader has taken the last one", async () => {
+    let batches = 0;
+    const counting = database.db.$extends({
+      query: {
+        transaction: {
+          findMany({ args, query: run }) {
+            batches++;
+            return run(args);
+          },
+        },
+      },
+    }) as unknown as typeof database.db;
+    const reader = streamTransactionsCsv(counting, query(), "UTC", { batchSize: 2 }).getReader();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toBe(0);
+    await reader.read();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toBeLessThanOrEqual(2);
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const afterCancel = batches;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(batches).toBe(afterCancel);
+    expect(afterCancel).toBeLessThan(sent.length / 2);
+  });
+
+  it("writes exact amounts, zoned times, RFC 4180 quoting and neutralised formulas", async () => {
+    const text = await readAll(streamTransactionsCsv(database.db, query({ provider: "payermax" }), JAKARTA));
+    const [header, ...rows] = parseCsv(text);
+    const column = (name: (typeof CSV_COLUMNS)[number]) => header!.indexOf(name);
+    const evil = rows.find((row) => row[column("merchant_order_id")] === `'${FORMULA_ORDER}`);
+    expect(evil).toBeDefined();
+    expect(evil![column("reference_number")]).toBe(AWKWARD_REFERENCE);
+    expect(text).toContain(`"'=HYPERLINK(""http://example.test"",""x,y"")"`);
+    expect(text).toContain('"VA ""7"",\n8"');
+
+    const usd = rows.find((row) => row[column("amount")] === "12345.67")!;
+    expect(usd[column("currency")]).toBe("USD");
+    expect(usd[column("raw_amount")]).toBe("12345.67");
+    expect(usd[column("payment_method")]).toBe("CARD");
+    const late = rows.find((row) => row[column("amount")] === "10")!;
+    expect(late[column("first_seen")]).toBe("2024-03-02 00:30:00");
+    expect(late[column("time_zone")]).toBe(JAKARTA);
+    expect(rows.filter((row) => row[column("duplicate")] === "declared")).toHaveLength(1);
+    expect(rows.filter((row) => row[column("duplicate")] === "original")).toHaveLength(1);
+
+    for (const [input, output] of [
+      ["+SUM(A1)", "'+SUM(A1)"],
+      ["-2+3", "'-2+3"],
+      ["@cmd", "'@cmd"],
+      ["\tx", "'\tx"],
+      ["\rx", "\"'\rx\""],
+      ["plain", "plain"],
+      ["a,b", '"a,b"'],
+      [null, ""],
+    ] as const) {
+      expect(csvField(input)).toBe(output);
+    }
+  });
+
+  it("bounds the total: exact when small, capped when filtered past the cap", async () => {
+    expect(await countTransactions(database.db, query(), "UTC")).toEqual({ value: sent.length, estimated: false, capped: false });
+    expect(await countTransactions(database.db, query({ status: "failed" }), "UTC")).toEqual({ value: 2, estimated: false, capped: false });
+    expect(await countTransactions(database.db, query({ provider: "paycools" }), "UTC", 5)).toEqual({ value: 5, estimated: false, capped: true });
+    // The count writes its WHERE in SQL, the list through Prisma: they must agree on every filter.
+    for (const params of [
+      { provider: "paycools-id" },
+      { kind: "payout" },
+      { status: "pending" },
+      { currency: "usd" },
+      { channel: "CARD" },
+      { channel: "PH_GCASH", kind: "payment" },
+      { from: "2024-03-02", to: "2024-03-03" },
+      { from: "2024-03-02" },
+      { to: "2024-03-01" },
+      { duplicates: "1" },
+      { q: "ORDER-TWICE" },
+      { q: "8558000011112222" },
+      { q: "nothing", status: "failed" },
+      { provider: "payermax", status: "succeeded", currency: "IDR", from: "2024-03-01" },
+    ]) {
+      const rows = await allPages(query(params), JAKARTA);
+      expect(await countTransactions(database.db, query(params), JAKARTA), JSON.stringify(params)).toEqual({ value: rows.length, estimated: false, capped: false });
+    }
+  });
+
+  it("parses search params leniently for the page and strictly for the API", () => {
+    const lenient = parseTransactionQuery({
+      status: "bogus",
+      pageSize: "7",
+      page: "-2",
+      sort: "nope",
+      dir: "sideways",
+      from: "2024-02-30",
+      duplicates: "yes",
+      currency: "usd",
+      provider: ["payermax", "paycools"],
+      q: "  ORDER-1  ",
+      unknown: "x",
+    });
+    expect(lenient).toEqual({
+      provider: "payermax",
+      kind: undefined,
+      status: undefined,
+      currency: "USD",
+      channel: undefined,
+      from: undefined,
+      to: undefined,
+      duplicates: false,
+      q: "ORDER-1",
+      sort: "time",
+      dir: "desc",
+      page: 1,
+      pageSize: 50,
+    });
+    expect(parseTransactionQuery({ from: "2024-03-05", to: "2024-03-01" })).toMatchObject({ from: "2024-03-05", to: undefined });
+
+    const strict = (params: string) => parseTransactionQueryStrict(new URLSearchParams(params));
+    expect(strict("status=failed&sort=amount&dir=asc&page=2&pageSize=25&from=2024-03-01&to=2024-03-02&duplicates=1")).toMatchObject({
+      ok: true,
+      query: { status: "failed", sort: "amount", dir: "asc", page: 2, pageSize: 25, duplicates: true },
+    });
+    for (const [params, parameter] of [
+      ["status=bogus", "status"],
+      ["pageSize=7", "pageSize"],
+      ["page=0", "page"],
+      ["page=abc", "page"],
+      ["sort=id", "sort"],
+      ["from=2024-02-30", "from"],
+      ["from=2024-03-05&to=2024-03-01", "to"],
+      ["stauts=failed", "stauts"],
+      ["status=failed&status=pending", "status"],
+      ["currency=dollars", "currency"],
+    ] as const) {
+      const result = strict(params);
+      expect(result.ok, params).toBe(false);
+      if (!result.ok) expect(result.problem.parameter, params).toBe(parameter);
+    }
+    const blank = strict("status=");
+    expect(blank.ok && blank.query.status).toBeUndefined();
+
+    const full = parseTransactionQuery({ provider: "paycools", status: "failed", duplicates: "1", q: "A B", from: "2024-03-01", sort: "amount", dir: "asc", page: "3", pageSize: "100" });
+    expect(parseTransactionQuery(toSearchParams(full))).toEqual(full);
+    expect(toSearchParams(query()).toString()).toBe("");
+  });
+});
