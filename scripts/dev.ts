@@ -10,6 +10,7 @@ import { closePglite, openPglite } from "@/lib/db/pglite";
 import { getEnv } from "@/lib/env";
 import { DEFAULT_PORT, DEV_KEYS_DIR, devPort, ensureDevEnv, ENV_FILE } from "./lib/dev-env";
 import { loadEnvFiles } from "./lib/load-env-files";
+import { prepareDevData as createDemoData } from "./lib/prepare-dev-data";
 
 type DevDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string; pglite: PGlite };
 
@@ -20,7 +21,7 @@ const root = process.cwd();
  * embedded one must be closed again before Next opens it). Demo data and the
  * demo admin user are created from this list.
  */
-const devDataSteps: ((database: DevDatabase) => Promise<void>)[] = [];
+const devDataSteps: ((database: DevDatabase) => Promise<void>)[] = [createDemoData];
 
 async function prepareDevData(database: DevDatabase): Promise<void> {
   for (const step of devDataSteps) await step(database);
