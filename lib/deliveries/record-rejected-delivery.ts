@@ -20,7 +20,8 @@ export async function recordRejectedDelivery(db: Db, delivery: DeliveryInput, re
       outcome: "rejected",
       httpStatus: rejection.httpStatus,
       errorCode: rejection.errorCode,
-      reason: rejection.reason,
+      // PostgreSQL text cannot hold U+0000, and a reason may quote what the sender sent.
+      reason: rejection.reason.replace(/\u0000/g, "\\u0000"),
       signatureValid: rejection.signatureValid ?? null,
       keyFingerprint: rejection.keyFingerprint ?? null,
       headers: delivery.headers,

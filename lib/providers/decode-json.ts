@@ -3,13 +3,56 @@ import { fail, type Step } from "./types";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-class NulCharacter extends Error {}
+class UnstorableText extends Error {
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
 
-// PostgreSQL text and jsonb cannot hold U+0000; refusing it here keeps a
-// hostile payload a 422 instead of a failed insert.
-function refuseNul(key: string, value: unknown): unknown {
-  if (key.includes("\u0000") || (typeof value === "string" && value.includes("\u0000"))) throw new NulCharacter();
+// In unicode mode a class of surrogates matches only unpaired ones: a pair is one code point.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function unstorable(text: string): string | null {
+  if (text.includes("\u0000")) return "a NUL character (\\u0000), which no text field may contain";
+  if (LONE_SURROGATE.test(text)) return "an unpaired UTF-16 surrogate (a \\ud800–\\udfff escape without its partner), which is not a character";
+  return null;
+}
+
+// PostgreSQL text and jsonb cannot hold U+0000, and jsonb refuses an unpaired
+// surrogate escape; refusing both here keeps a hostile payload a 422 instead of
+// a failed insert (a 500 the provider would retry for ever).
+function refuseUnstorable(key: string, value: unknown): unknown {
+  const problem = unstorable(key) ?? (typeof value === "string" ? unstorable(value) : null);
+  if (problem) throw new UnstorableText(problem);
   return value;
+}
+
+/** Text with control characters and unpaired surrogates written as \uXXXX escapes. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]|[\uD800-\uDFFF]/gu, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Provider payloads are three levels deep; far deeper JSON is an attack on every recursive step after the parse. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether the JSON text opens more than `limit` arrays/objects inside each other, counted without recursion. */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /**
@@ -28,14 +71,18 @@ export function decodeJsonObject(bytes: Buffer | string, what: string): Step<Rec
       return fail(400, "body_not_utf8", `${what} is not valid UTF-8 text: send JSON encoded as UTF-8`);
     }
   }
+  // Past a few thousand levels the parse, the schema check or the database write overflows the stack:
+  // a signed payload would then fail with a 500 on every retry.
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
+    return fail(422, "payload_invalid", `${what} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(text, refuseNul);
+    value = JSON.parse(text, refuseUnstorable);
   } catch (error) {
-    if (error instanceof NulCharacter) {
-      return fail(422, "payload_invalid", `${what} holds a NUL character (\\u0000), which no text field may contain`);
-    }
-    const detail = error instanceof SyntaxError ? ` (${error.message})` : "";
+    if (error instanceof UnstorableText) return fail(422, "payload_invalid", `${what} holds ${error.problem}`);
+    // V8 quotes the start of the text in its message: keep it readable and storable (no NUL, no control bytes).
+    const detail = error instanceof SyntaxError ? ` (${printable(error.message).slice(0, 200)})` : "";
     return fail(400, "body_not_json", `${what} is not valid JSON${detail}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {

@@ -9,6 +9,7 @@ import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
 import { errorResponse } from "./json-response";
 import { readBodyWithLimit } from "./read-body";
 import { redactHeaders, sourceIpOf } from "./redact-headers";
+import { DeadlineExceeded, withDeadline } from "./with-deadline";
 
 // The whole life of a webhook request, framework-free: Request in, Response out.
 // read exact bytes → verify → parse → ingest → acknowledge. Nothing is
@@ -16,6 +17,8 @@ import { redactHeaders, sourceIpOf } from "./redact-headers";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 const RETRY_AFTER_SECONDS = "30";
+/** Past this, a database that stopped answering is treated as away: 503, and the provider retries. */
+export const DATABASE_DEADLINE_MS = 4_000;
 
 export type WebhookDeps = {
   db: () => Promise<Db>;
@@ -54,7 +57,10 @@ export async function handleWebhook(request: Request, providerName: string, deps
 
   const reject = async (rejection: Rejection, headers?: HeadersInit): Promise<Response> => {
     try {
-      await recordRejectedDelivery(await deps.db(), delivery, rejection);
+      await withDeadline(
+        deps.db().then((db) => recordRejectedDelivery(db, delivery, rejection)),
+        DATABASE_DEADLINE_MS,
+      );
     } catch (error) {
       // The refusal stands either way; only its record is missing.
       console.error(`[webhook:${provider.name}] could not record a rejected delivery`, describe(error));
@@ -101,11 +107,21 @@ export async function handleWebhook(request: Request, providerName: string, deps
   }
 
   try {
-    await ingestNotification(await deps.db(), parsed.value, { ...delivery, keyFingerprint: check.fingerprint });
+    await withDeadline(
+      deps.db().then((db) => ingestNotification(db, parsed.value, { ...delivery, keyFingerprint: check.fingerprint })),
+      DATABASE_DEADLINE_MS,
+    );
   } catch (error) {
-    if (isDatabaseUnavailable(error)) return unavailable();
+    if (error instanceof DeadlineExceeded || isDatabaseUnavailable(error)) return unavailable();
     console.error(`[webhook:${provider.name}] ingest failed`, describe(error));
-    return errorResponse(500, "internal_error", "the notification could not be stored because of an error in Payhook; it was not acknowledged, so the provider will retry");
+    // The ingest rolled back; the request is still kept, so the failure shows on the Deliveries page.
+    return reject({
+      httpStatus: 500,
+      errorCode: "internal_error",
+      reason: "the notification could not be stored because of an error in Payhook; it was not acknowledged, so the provider will retry",
+      signatureValid: true,
+      keyFingerprint: check.fingerprint,
+    });
   }
   return Response.json(provider.acknowledgement, { status: 200 });
 }

@@ -11,7 +11,9 @@ const SECRET_HEADERS = new Set([
   "x-vercel-protection-bypass",
 ]);
 
-const SECRET_PATTERN = /(secret|token|password|passwd|api-?key|session|credential)/i;
+// "auth" covers x-forwarded-authorization (Cloud Run) and x-auth-*; jwt/assertion/oidc the identity
+// tokens that access proxies add (IAP, Cloudflare Access, AWS ALB's x-amzn-oidc-data).
+const SECRET_PATTERN = /(secret|token|password|passwd|api-?key|session|credential|auth|jwt|assertion|oidc|private)/i;
 
 export const REDACTED = "[redacted]";
 

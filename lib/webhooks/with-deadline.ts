@@ -1,0 +1,24 @@
+/** A database call that did not finish in time: the database is treated as away. */
+export class DeadlineExceeded extends Error {
+  constructor(ms: number) {
+    super(`no answer from the database within ${ms} ms`);
+    this.name = "DeadlineExceeded";
+  }
+}
+
+/**
+ * `work`, or DeadlineExceeded after `ms`. A connection to a database behind a
+ * network partition accepts queries and never answers them, and no driver
+ * timeout covers that; the caller answers in time instead. The work is not
+ * cancelled: it may still commit later, which is safe because nothing was
+ * acknowledged and the provider's retry is then recognised as a duplicate.
+ */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded(ms)), ms);
+  });
+  // A failure after the deadline has nobody left to tell.
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
