@@ -10,6 +10,16 @@ import { contentSecurityPolicy } from "@/lib/security-headers";
 // Reachable without a session: provider webhooks, next-auth itself, the health check, sign-in.
 const PUBLIC = /^\/(api\/webhooks\/|api\/auth\/|api\/health$|sign-in$)/;
 
+/** Whether every percent-escape in the path decodes; Next's router throws (a bare 500) on one that does not. */
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function proxy(request: NextRequest) {
   const env = getEnv();
   const nonce = btoa(crypto.randomUUID());
@@ -17,10 +27,12 @@ export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
 
   let response: NextResponse;
-  if (pathname.startsWith("/api/") && PUBLIC.test(pathname)) {
+  if (!decodablePath(pathname)) {
+    response = NextResponse.json({ error: { code: "path_malformed", message: "The URL path holds a malformed percent-escape." } }, { status: 400 });
+  } else if (pathname.startsWith("/api/") && PUBLIC.test(pathname)) {
     // Untouched: webhook deliveries store the request headers exactly as they arrived.
     response = NextResponse.next();
-  } else if (PUBLIC.test(pathname) || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))) {
+  } else if (PUBLIC.test(pathname) || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))?.sub) {
     const headers = new Headers(request.headers);
     headers.set("content-security-policy", csp);
     headers.set("x-nonce", nonce);

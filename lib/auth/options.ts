@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { getEnv } from "@/lib/env";
 import { verifyAgainstNothing, verifyPassword } from "@/lib/users/password";
+import { isSessionRevoked, revokeSession } from "./revoked-sessions";
 import { clearFailedSignIns, recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "./throttle-sign-in";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -45,19 +48,43 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      // Runs on sign-in (with `user`) and on every session check after it (getServerSession, /api/auth/session).
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.role = (user as { role?: string }).role;
+          token.sid = randomUUID();
+          return token;
         }
-        return token;
+        // Signed out (or from before session ids existed): the token stays readable but names nobody.
+        if (typeof token.sid !== "string") return {};
+        let revoked: boolean;
+        try {
+          revoked = await isSessionRevoked(await getDb(), token.sid);
+        } catch (error) {
+          // The database is away. Nothing is served meanwhile: every page, API and action reads the user from
+          // it next and fails (a 503), so the token is left as it is rather than signing everyone out. Any other
+          // failure (say, migrations not applied) propagates, and next-auth then treats the session as absent.
+          if (isDatabaseUnavailable(error)) return token;
+          throw error;
+        }
+        return revoked ? {} : token;
       },
       session({ session, token }) {
+        if (!token.sub) return { expires: session.expires };
         if (session.user) {
           (session.user as { id?: string }).id = token.sub;
           (session.user as { role?: unknown }).role = token.role;
         }
         return session;
+      },
+    },
+    events: {
+      // next-auth logs a failure here and signs the browser out anyway; the token then lives until it expires.
+      async signOut({ token }) {
+        if (typeof token?.sid !== "string") return;
+        const expiresAt = typeof token.exp === "number" ? new Date(token.exp * 1000) : new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000);
+        await revokeSession(await getDb(), token.sid, expiresAt);
       },
     },
   };

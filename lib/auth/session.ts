@@ -1,6 +1,7 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { getAuthOptions } from "./options";
 
 // The second line of defence behind proxy.ts: every page, API route and action
@@ -48,6 +49,13 @@ export async function withApiUser(role: "viewer" | "admin", handler: (user: Sess
   } catch (error) {
     if (error instanceof AccessDenied) {
       return Response.json({ error: { code: error.status === 401 ? "unauthenticated" : "forbidden", message: error.message } }, { status: error.status });
+    }
+    // Checking the session reads the user from the database; with the database away that is a 503, not a 500.
+    if (isDatabaseUnavailable(error)) {
+      return Response.json(
+        { error: { code: "database_unavailable", message: "the ledger's database is unreachable: try again in a moment" } },
+        { status: 503, headers: { "Retry-After": "30" } },
+      );
     }
     throw error;
   }
