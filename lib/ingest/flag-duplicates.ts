@@ -72,25 +72,19 @@ export async function flagDuplicates(
 
   if (transaction.reusableOrder) return;
 
-  const others = await tx.transaction.findMany({
-    where: {
-      provider,
-      kind: "payment",
-      merchantOrderId: notification.merchantOrderId,
-      status: "succeeded",
-      reusableOrder: false,
-      id: { not: transaction.id },
-      ...notDeclared,
-    },
-    select: { id: true },
-  });
+  // Every successful payment runs this, so the two look-ups (other payments of the order, its case) are one query.
+  const [found] = await tx.$queryRaw<{ others: string[] | null; case_id: string | null }[]>`
+    SELECT ARRAY(
+             SELECT id::text FROM transactions
+             WHERE provider = ${provider} AND kind = 'payment' AND merchant_order_id = ${notification.merchantOrderId}
+               AND status = 'succeeded' AND reusable_order = false AND id <> ${transaction.id}::uuid
+               AND (order_type IS NULL OR order_type <> 'DUPLICATE_PAYMENT')
+           ) AS others,
+           (SELECT id::text FROM duplicate_cases WHERE provider = ${provider} AND merchant_order_id = ${notification.merchantOrderId}) AS case_id`;
+  const others = (found?.others ?? []).map((id) => ({ id }));
   if (others.length === 0) {
-    const existing = await tx.duplicateCase.findUnique({
-      where: { provider_merchantOrderId: { provider, merchantOrderId: notification.merchantOrderId } },
-      select: { id: true },
-    });
-    if (existing) {
-      await tx.transaction.update({ where: { id: transaction.id }, data: { duplicateCaseId: existing.id } });
+    if (found?.case_id) {
+      await tx.transaction.update({ where: { id: transaction.id }, data: { duplicateCaseId: found.case_id } });
     }
     return;
   }
