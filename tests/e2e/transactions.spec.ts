@@ -1,0 +1,165 @@
+import { readFile } from "node:fs/promises";
+import type { Locator, Page } from "@playwright/test";
+import { csvRecords } from "./support/csv";
+import { expect, keepScreenshot, test } from "./support/fixtures";
+import { uniqueOrderId } from "./support/ledger";
+
+// The transactions list as finance uses it: new notifications show up, filters
+// and search live in the URL (so the back button undoes them), the CSV export
+// holds what the list holds, and times follow the chosen time zone.
+
+const table = (page: Page) => page.getByRole("table", { name: /^Transactions,/ });
+const bodyRows = (page: Page) => table(page).locator("tbody tr");
+const rowOf = (page: Page, text: string) => bodyRows(page).filter({ hasText: text });
+const searchBox = (page: Page) => page.getByRole("searchbox", { name: /^Search by merchant order id/ });
+const statusFilter = (page: Page) => page.getByRole("combobox", { name: "Status", exact: true });
+
+/** The text of one column of every row shown. */
+async function columnTexts(page: Page, header: string | RegExp): Promise<string[]> {
+  const headers = await table(page).locator("thead th").allInnerTexts();
+  const index = headers.findIndex((text) => (typeof header === "string" ? text.trim().startsWith(header) : header.test(text.trim())));
+  expect(index, `the table should have a "${header}" column`).toBeGreaterThanOrEqual(0);
+  return bodyRows(page).locator(`td:nth-child(${index + 1})`).allInnerTexts();
+}
+
+function zoned(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("sv-SE", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
+}
+
+test("a notification sent through the webhook appears in the table", async ({ page, ledger }) => {
+  await page.goto("/transactions");
+  await expect(page.getByRole("heading", { level: 1, name: "Transactions" })).toBeVisible();
+
+  const sent = await ledger.send("payermax", { amount: "12345.67", currency: "IDR" });
+  await page.reload();
+  const row = rowOf(page, sent.orderId);
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("PayerMax");
+  await expect(row).toContainText(sent.providerTransactionId);
+  await expect(row).toContainText("succeeded");
+  await expect(row).toContainText(/IDR\s12,345\.67/);
+  await keepScreenshot(page, "transactions");
+
+  await row.getByRole("link", { name: sent.orderId }).click();
+  await expect(page).toHaveURL(/\/transactions\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(sent.providerTransactionId);
+});
+
+test("filtering by status and searching by order id change the URL and the rows; back restores them", async ({ page, ledger }) => {
+  const failed = await ledger.send("paycools", { failed: true });
+  const succeeded = await ledger.send("paycools");
+
+  await page.goto("/transactions");
+  await expect(rowOf(page, failed.orderId)).toHaveCount(1);
+  await expect(rowOf(page, succeeded.orderId)).toHaveCount(1);
+
+  await statusFilter(page).selectOption("failed");
+  await expect(page).toHaveURL(/\/transactions\?status=failed$/);
+  await expect(rowOf(page, failed.orderId)).toHaveCount(1);
+  await expect(rowOf(page, succeeded.orderId)).toHaveCount(0);
+  for (const status of await columnTexts(page, "Status")) expect(status).toContain("failed");
+
+  await searchBox(page).fill(failed.orderId);
+  await searchBox(page).press("Enter");
+  await expect(page).toHaveURL((url) => url.searchParams.get("q") === failed.orderId && url.searchParams.get("status") === "failed");
+  await expect(bodyRows(page)).toHaveCount(1);
+  await expect(rowOf(page, failed.orderId)).toHaveCount(1);
+
+  // The succeeded order is not failed: the search finds nothing under this filter.
+  await searchBox(page).fill(succeeded.orderId);
+  await searchBox(page).press("Enter");
+  await expect(page).toHaveURL((url) => url.searchParams.get("q") === succeeded.orderId);
+  await expect(page.getByText("No transactions match these filters")).toBeVisible();
+  await expect(table(page)).toHaveCount(0);
+
+  await page.goBack();
+  await expect(page).toHaveURL((url) => url.searchParams.get("q") === failed.orderId);
+  await expect(bodyRows(page)).toHaveCount(1);
+  await expect(rowOf(page, failed.orderId)).toHaveCount(1);
+  await expect(searchBox(page)).toHaveValue(failed.orderId);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/transactions\?status=failed$/);
+  await expect(searchBox(page)).toHaveValue("");
+  await expect(statusFilter(page)).toHaveValue("failed");
+  await expect(rowOf(page, succeeded.orderId)).toHaveCount(0);
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/transactions$/);
+  await expect(statusFilter(page)).toHaveValue("");
+  await expect(rowOf(page, succeeded.orderId)).toHaveCount(1);
+  await expect(rowOf(page, failed.orderId)).toHaveCount(1);
+});
+
+test("the CSV download holds exactly the filtered rows", async ({ page, ledger }) => {
+  // Payments into one static VA: several per order is normal there, so none is a duplicate.
+  const orderId = uniqueOrderId("VA");
+  const referenceNumber = `8558${Date.now().toString().slice(-12)}`;
+  const va = { orderId, referenceNumber };
+  const paid = [
+    await ledger.send("paycools-id", { ...va, amount: 1000000 }),
+    await ledger.send("paycools-id", { ...va, amount: 2500050 }),
+    await ledger.send("paycools-id", { ...va, amount: 75000 }),
+  ];
+  await ledger.send("paycools-id", { ...va, failed: true });
+  await ledger.send("paycools-id", { ...va, pending: true });
+
+  await page.goto(`/transactions?q=${orderId}`);
+  await expect(bodyRows(page)).toHaveCount(5);
+  await statusFilter(page).selectOption("succeeded");
+  await expect(page).toHaveURL((url) => url.searchParams.get("status") === "succeeded" && url.searchParams.get("q") === orderId);
+  await expect(bodyRows(page)).toHaveCount(3);
+  const shown = await columnTexts(page, "Provider transaction");
+
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  const { header, records } = csvRecords(await readFile((await download.path())!, "utf8"));
+
+  expect(header).toEqual(expect.arrayContaining(["merchant_order_id", "provider_transaction_id", "status", "amount", "currency"]));
+  expect(records).toHaveLength(3);
+  expect(records.map((r) => r.provider_transaction_id).sort()).toEqual(paid.map((p) => p.providerTransactionId).sort());
+  expect(records.map((r) => r.provider_transaction_id).sort()).toEqual(shown.map((text) => text.trim()).sort());
+  for (const record of records) {
+    expect(record.merchant_order_id).toBe(orderId);
+    expect(record.status).toBe("succeeded");
+    expect(record.currency).toBe("IDR");
+    expect(record.reference_number).toBe(referenceNumber);
+  }
+  // Exact decimal amounts (minor units 2500050 are IDR 25000.50), compared by value, not by trailing zeros.
+  const byValue = (amount: string) => (amount.includes(".") ? amount.replace(/\.?0+$/, "") : amount);
+  expect(records.map((r) => byValue(r.amount ?? "")).sort()).toEqual(["10000", "25000.5", "750"].sort());
+});
+
+test("the time zone picker changes how times are shown", async ({ page, ledger }) => {
+  const sent = await ledger.send("paycools");
+  await page.goto(`/transactions?q=${sent.orderId}`);
+  const time: Locator = rowOf(page, sent.orderId).locator("time");
+  const iso = await time.getAttribute("datetime");
+  expect(iso).toBeTruthy();
+  await expect(table(page).getByRole("columnheader", { name: /First seen \(UTC\)/ })).toBeVisible();
+  await expect(time).toHaveText(zoned(iso!, "UTC"));
+
+  await page.getByLabel("Time zone").selectOption("Asia/Jakarta");
+  await expect(table(page).getByRole("columnheader", { name: /First seen \(Asia\/Jakarta\)/ })).toBeVisible();
+  await expect(time).toHaveText(zoned(iso!, "Asia/Jakarta"));
+  expect(zoned(iso!, "Asia/Jakarta")).not.toBe(zoned(iso!, "UTC"));
+
+  // The choice holds on other pages and after a reload.
+  await page.goto(`/transactions/${(await ledger.transaction(sent)).id}`);
+  await expect(page.getByText("Times are in Asia/Jakarta.")).toBeVisible();
+  await page.getByLabel("Time zone").selectOption("America/New_York");
+  await expect(page.getByText("Times are in America/New_York.")).toBeVisible();
+  await page.goto(`/transactions?q=${sent.orderId}`);
+  await expect(time).toHaveText(zoned(iso!, "America/New_York"));
+});
