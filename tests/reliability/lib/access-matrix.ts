@@ -1,0 +1,204 @@
+import { randomBytes } from "node:crypto";
+import type { AppRoute, ManifestAction } from "./app-routes";
+import { get, signIn, signOut, type Credentials } from "./auth-http";
+import { jsonOf, type CookieJar, type HttpClient, type HttpResponse } from "./http";
+import { actionResult, callServerAction } from "./server-actions";
+
+// The access matrix: every route from the app/ tree, for each role (signed out,
+// viewer, admin), checked against the rule that applies to it. Shared by the
+// fast browser suite (tests/e2e/access-matrix.spec.ts) and the full suite.
+
+export type Role = "signed-out" | "viewer" | "admin";
+export type Identity = { role: Role; jar: CookieJar | null; email: string | null };
+export type MatrixData = { transactionId: string; deliveryId: string; providers: readonly string[] };
+export type MatrixResult = { checked: Record<Role, number>; failures: string[] };
+
+const PUBLIC_API = /^\/api\/(webhooks\/|auth\/|health$)/;
+const PUBLIC_PAGES = new Set(["/sign-in"]);
+const NEXT_AUTH_ENDPOINTS = ["session", "csrf", "providers", "signin", "signout", "error"];
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+/** Real URLs for a route pattern; a dynamic segment nobody taught this function about fails the run, so it cannot be skipped. */
+export function concreteUrls(route: AppRoute, data: MatrixData): string[] {
+  let urls = [""];
+  const segments = route.pattern.split("/").filter(Boolean);
+  segments.forEach((segment, index) => {
+    let values: string[];
+    const parent = segments[index - 1];
+    if (!segment.startsWith("[")) values = [segment];
+    else if (segment === "[provider]") values = [...data.providers];
+    else if (segment === "[...nextauth]") values = NEXT_AUTH_ENDPOINTS;
+    else if (segment === "[id]" && parent === "transactions") values = [data.transactionId];
+    else if (segment === "[id]" && parent === "deliveries") values = [data.deliveryId];
+    else throw new Error(`no value known for ${segment} in ${route.pattern} (${route.file}): add one to concreteUrls in tests/reliability/lib/access-matrix.ts`);
+    urls = urls.flatMap((url) => values.map((value) => `${url}/${value}`));
+  });
+  return urls.map((url) => url || "/");
+}
+
+const isRedirect = (response: HttpResponse) => response.status >= 300 && response.status < 400;
+const location = (response: HttpResponse) => new URL(String(response.headers.location ?? ""), "http://app.local").pathname;
+
+function judgePage(url: string, identity: Identity, response: HttpResponse): string | null {
+  const body = response.body.toString("utf8");
+  if (response.status >= 500) return `answered ${response.status}`;
+  if (PUBLIC_PAGES.has(url)) {
+    if (identity.role === "signed-out") return response.status === 200 && /type="password"/.test(body) ? null : `answered ${response.status} instead of the sign-in form`;
+    return response.status === 200 || (isRedirect(response) && location(response) !== "/sign-in") ? null : `answered ${response.status}`;
+  }
+  if (identity.role === "signed-out") {
+    if (!isRedirect(response) || location(response) !== "/sign-in") return `answered ${response.status} ${String(response.headers.location ?? "")} instead of a redirect to /sign-in`;
+    return null;
+  }
+  if (isRedirect(response)) return location(response) === "/sign-in" ? "redirected a signed-in user to sign-in" : url === "/" ? null : `redirected to ${location(response)}`;
+  if (response.status !== 200) return `answered ${response.status}`;
+  if (identity.email && !body.includes(identity.email)) return "the page does not show who is signed in: did it render for this user?";
+  return null;
+}
+
+function judgeApi(route: AppRoute, url: string, method: string, identity: Identity, response: HttpResponse): string | null {
+  const json = jsonOf(response) as { error?: { code?: string }; user?: { email?: string } } | undefined;
+  if (response.status >= 500) return `answered ${response.status}`;
+  if (url.startsWith("/api/webhooks/")) {
+    // The request reaches the handler whoever sends it: the signature decides, never a session.
+    if (method !== "POST") return response.status === 405 ? null : `answered ${response.status} to ${method}, expected 405`;
+    return response.status >= 400 && response.status < 500 && json?.error?.code && json.error.code !== "unauthenticated" ? null : `answered ${response.status} ${json?.error?.code ?? ""} to an unsigned POST, expected the handler's own refusal`;
+  }
+  if (url === "/api/health") return method === "GET" ? (response.status === 200 ? null : `answered ${response.status}`) : null;
+  if (url === "/api/auth/session" && method === "GET") {
+    const email = json?.user?.email ?? null;
+    return email === identity.email ? null : `reported the session of ${email ?? "nobody"} for ${identity.email ?? "a signed-out client"}`;
+  }
+  if (PUBLIC_API.test(url)) return null;
+  if (identity.role === "signed-out") return response.status === 401 && json?.error?.code === "unauthenticated" ? null : `answered ${response.status} to a signed-out client, expected 401 JSON`;
+  if (!route.methods.includes(method)) return response.status === 405 ? null : `answered ${response.status} to ${method}, which the route does not export (expected 405)`;
+  if (method === "GET") return response.status === 200 ? null : `answered ${response.status}`;
+  // A mutation through an API route is an admin action: a viewer must be refused.
+  if (identity.role === "viewer") return response.status === 403 ? null : `let a viewer ${method} (answered ${response.status})`;
+  return null;
+}
+
+export async function checkRoutes(client: HttpClient, routes: AppRoute[], identities: Identity[], data: MatrixData, adminActionIds: string[]): Promise<MatrixResult> {
+  const checked: Record<Role, number> = { "signed-out": 0, viewer: 0, admin: 0 };
+  const failures: string[] = [];
+  for (const route of routes) {
+    for (const url of concreteUrls(route, data)) {
+      for (const identity of identities) {
+        const methods = route.kind === "page" ? ["GET"] : METHODS;
+        for (const method of methods) {
+          const cookie = identity.jar?.header();
+          const response = await client.request({
+            method,
+            path: url,
+            headers: { ...(cookie ? { cookie } : {}), ...(method === "GET" ? {} : { "content-type": "application/json" }) },
+            body: method === "GET" ? undefined : "{}",
+          });
+          checked[identity.role]++;
+          const problem = route.kind === "page" ? judgePage(url, identity, response) : judgeApi(route, url, method, identity, response);
+          if (problem) failures.push(`${identity.role} ${method} ${url} (${route.file}): ${problem}`);
+          if (route.kind === "page" && identity.role === "viewer") {
+            const html = response.body.toString("utf8");
+            for (const id of adminActionIds) if (html.includes(id)) failures.push(`viewer GET ${url}: the page carries the admin action ${id}`);
+          }
+        }
+      }
+    }
+  }
+  return { checked, failures };
+}
+
+export type ActionCheck = {
+  action: ManifestAction;
+  /** Form fields that make the action do its work when an admin calls it. */
+  form: Record<string, string>;
+  /** The state the action changes, read from the database when the caller can; equal before and after a refusal. */
+  state?: () => Promise<string>;
+};
+
+/** Each Server Action refused to the signed out, to a viewer and to a cross-site caller; run by an admin last. */
+export async function checkActions(
+  client: HttpClient,
+  checks: ActionCheck[],
+  identities: { viewer: CookieJar; admin: CookieJar },
+  data: MatrixData,
+): Promise<{ checked: number; failures: string[] }> {
+  const failures: string[] = [];
+  let checked = 0;
+  for (const { action, form, state } of checks) {
+    const pattern = action.pages[0];
+    if (!pattern) {
+      failures.push(`${action.exportedName} (${action.file}) is used by no page`);
+      continue;
+    }
+    const page = concreteUrls({ kind: "page", file: action.file, pattern, methods: ["POST"] }, data)[0]!;
+    const name = `${action.exportedName} (${action.file})`;
+    const before = await state?.();
+    const attempts: [string, CookieJar | null, string][] = [
+      ["signed out", null, client.baseURL],
+      ["a viewer", identities.viewer, client.baseURL],
+      ["an admin from another site (Origin https://evil.example)", identities.admin, "https://evil.example"],
+    ];
+    for (const [who, jar, origin] of attempts) {
+      checked++;
+      const response = await callServerAction(client, { page, actionId: action.id, form, jar, origin });
+      const result = actionResult(response);
+      if (result?.ok) failures.push(`${name} ran for ${who}`);
+      else if (who === "a viewer" && !/only an admin/i.test(result?.message ?? "")) failures.push(`${name} answered a viewer ${response.status} ${result?.message ?? ""} instead of refusing with "Only an admin …"`);
+      if (state && (await state()) !== before) failures.push(`${name} changed the ledger when called by ${who}`);
+    }
+    checked++;
+    const response = await callServerAction(client, { page, actionId: action.id, form, jar: identities.admin, origin: client.baseURL });
+    const result = actionResult(response);
+    if (response.status !== 200 || /only an admin|sign in/i.test(result?.message ?? "")) failures.push(`${name} did not run for an admin: ${response.status} ${result?.message ?? ""}`);
+    if (state && (await state()) === before) failures.push(`${name} changed nothing when an admin called it (${result?.message ?? "no result"})`);
+  }
+  return { checked, failures };
+}
+
+/** Failed sign-ins are limited per account and per address, through HTTP. */
+export async function checkSignInThrottle(client: HttpClient, accounts: { locked: Credentials; other: Credentials }, maxFailures: number): Promise<{ failures: string[]; notes: string[] }> {
+  const failures: string[] = [];
+  const notes: string[] = [];
+  // Each part from addresses of its own (X-Forwarded-For), so that one lock does not stand in for the other.
+  const fresh = () => `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
+  for (let i = 0; i < maxFailures; i++) {
+    const attempt = await signIn(client, { email: accounts.locked.email, password: `wrong ${i} ${randomBytes(4).toString("hex")}` }, { forwardedFor: fresh() });
+    if (attempt.ok || /too many/i.test(attempt.error ?? "")) failures.push(`failed sign-in ${i + 1} of ${maxFailures} for one account was not simply refused: ${attempt.error}`);
+  }
+  const locked = await signIn(client, accounts.locked, { forwardedFor: "192.0.2.77" });
+  if (locked.ok || !/too many/i.test(locked.error ?? "")) failures.push(`after ${maxFailures} failures the right password still signed in (${locked.error ?? "no error"}): the per-account limit does not hold`);
+
+  const address = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+  for (let i = 0; i < maxFailures; i++) {
+    await signIn(client, { email: `nobody-${i}-${randomBytes(4).toString("hex")}@example.invalid`, password: "wrong password" }, { forwardedFor: address });
+  }
+  const fromAddress = await signIn(client, accounts.other, { forwardedFor: address });
+  if (fromAddress.ok || !/too many/i.test(fromAddress.error ?? "")) failures.push(`after ${maxFailures} failures from ${address} another account still signed in from there: the per-address limit does not hold`);
+  const elsewhere = await signIn(client, accounts.other, { forwardedFor: "192.0.2.78" });
+  notes.push(
+    elsewhere.ok
+      ? "per-address throttling keys on X-Forwarded-For: behind Vercel (which sets it) that is the client's address; exposed directly, a client can change the header to dodge the per-address limit (the per-account limit still holds)"
+      : `the same account from another address was refused too (${elsewhere.error})`,
+  );
+  notes.push(`sign-in throttling: ${maxFailures} failures lock the account (even the right password is refused) and the address`);
+  return { failures, notes };
+}
+
+/** A session cookie copied before sign-out must not work after it. */
+export async function checkSignOutEndsSession(client: HttpClient, credentials: Credentials): Promise<string[]> {
+  const failures: string[] = [];
+  const session = await signIn(client, credentials);
+  if (!session.ok) return [`could not sign in to test sign-out: ${session.error}`];
+  const copy = session.jar.clone();
+  const before = await get(client, copy, "/api/transactions");
+  if (before.status !== 200) failures.push(`the fresh session answered ${before.status} on /api/transactions`);
+  const out = await signOut(client, session.jar);
+  if (out.status >= 400) failures.push(`sign-out answered ${out.status}`);
+  const api = await get(client, copy, "/api/transactions");
+  const page = await get(client, copy, "/overview");
+  const who = (jsonOf(await get(client, copy, "/api/auth/session")) as { user?: { email?: string } } | undefined)?.user?.email;
+  if (api.status !== 401) failures.push(`a session cookie copied before sign-out still reads /api/transactions after it (answered ${api.status})`);
+  if (!(isRedirect(page) && location(page) === "/sign-in")) failures.push(`a session cookie copied before sign-out still opens /overview after it (answered ${page.status})`);
+  if (who) failures.push(`a session cookie copied before sign-out still names ${who} on /api/auth/session`);
+  return failures;
+}

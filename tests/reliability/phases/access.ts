@@ -1,0 +1,90 @@
+import { randomUUID } from "node:crypto";
+import { checkActions, checkRoutes, checkSignInThrottle, checkSignOutEndsSession, type ActionCheck, type Identity } from "../lib/access-matrix";
+import { listAppRoutes, listServerActionModules, readActionManifest } from "../lib/app-routes";
+import { signIn } from "../lib/auth-http";
+import { createHttpClient } from "../lib/http";
+import { PROVIDERS } from "../lib/keys";
+import { deliver, makeNotification, uniqueId } from "../lib/notifications";
+import type { PhaseResult, RunContext } from "../lib/run-context";
+
+// Who may see and do what: every page and API route found in app/, for each
+// role; every Server Action from the build's manifest, refused to the signed
+// out, to viewers and to cross-site callers; sign-in throttling; sign-out.
+
+export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
+  const started = Date.now();
+  const failures: string[] = [];
+  const notes: string[] = [];
+  const db = ctx.database.pool;
+  const client = createHttpClient(ctx.server.baseURL, 4);
+
+  // Data the dynamic routes and the actions need: a declared duplicate (an open case) and a rejected delivery.
+  const order = uniqueId("AC");
+  const key = ctx.keys.providers.payermax.privateKey;
+  const original = makeNotification("payermax", key, { orderId: order, major: "120.00" });
+  const duplicate = makeNotification("payermax", key, { orderId: order, major: "120.00", duplicateOf: { orderId: order, tradeOrderNo: original.providerTransactionId } });
+  for (const n of [original, duplicate]) if ((await deliver(client, n, "access")).status !== 200) failures.push(`could not store the access phase's ${n.providerTransactionId}`);
+  const { rows: [tx] } = await db.query<{ id: string; duplicate_case_id: string }>("SELECT id, duplicate_case_id FROM transactions WHERE provider_transaction_id = $1", [original.providerTransactionId]);
+  const { rows: [delivery] } = await db.query<{ id: string }>("SELECT id FROM deliveries WHERE transaction_id = $1 LIMIT 1", [tx!.id]);
+  // A genuine notification that an older Payhook refused as payload_invalid: what reprocessing exists for.
+  const later = makeNotification("payermax", key, { orderId: uniqueId("AR"), major: "7.00" });
+  const rejectedId = randomUUID();
+  await db.query(
+    `INSERT INTO deliveries (id, provider, method, outcome, http_status, error_code, reason, signature_valid, headers, body, body_size)
+     VALUES ($1, 'payermax', 'POST', 'rejected', 422, 'payload_invalid', 'refused by an older version', true, $2, $3, $4)`,
+    [rejectedId, JSON.stringify(later.signed.headers), later.signed.body, later.signed.body.length],
+  );
+
+  const admin = await signIn(client, ctx.users.admin);
+  const viewer = await signIn(client, ctx.users.viewer);
+  if (!admin.ok || !viewer.ok) throw new Error(`could not sign in (admin: ${admin.error}, viewer: ${viewer.error})`);
+  const identities: Identity[] = [
+    { role: "signed-out", jar: null, email: null },
+    { role: "viewer", jar: viewer.jar, email: ctx.users.viewer.email },
+    { role: "admin", jar: admin.jar, email: ctx.users.admin.email },
+  ];
+
+  const routes = listAppRoutes(ctx.root);
+  const manifest = readActionManifest(ctx.buildDir);
+  const { modules, inline } = listServerActionModules(ctx.root);
+  for (const file of inline) failures.push(`${file} declares a Server Action inside a function: the matrix only knows file-level "use server" modules`);
+  for (const module of modules) {
+    for (const name of module.exports) {
+      if (!manifest.some((action) => action.file === module.file && action.exportedName === name)) notes.push(`${module.file} exports ${name}, which no page uses (not in the build's action manifest)`);
+    }
+  }
+
+  const data = { transactionId: tx!.id, deliveryId: delivery!.id, providers: PROVIDERS };
+  const matrix = await checkRoutes(client, routes, identities, data, manifest.map((action) => action.id));
+  failures.push(...matrix.failures);
+
+  const caseId = tx!.duplicate_case_id;
+  const state = (sql: string, id: string) => async () => JSON.stringify((await db.query(sql, [id])).rows);
+  const forms: Record<string, Omit<ActionCheck, "action">> = {
+    resolveCaseAction: { form: { caseId, resolution: "refunded", note: "Refunded (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
+    reopenCaseAction: { form: { caseId, note: "Reopened (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
+    reprocessDeliveryAction: { form: { deliveryId: rejectedId }, state: state("SELECT reprocessed_at FROM deliveries WHERE id = $1", rejectedId) },
+  };
+  const order_ = Object.keys(forms);
+  const checks: ActionCheck[] = [];
+  for (const action of [...manifest].sort((a, b) => order_.indexOf(a.exportedName) - order_.indexOf(b.exportedName))) {
+    const known = forms[action.exportedName];
+    if (!known) failures.push(`no form known for the Server Action ${action.exportedName} (${action.file}): add one to tests/reliability/phases/access.ts`);
+    else checks.push({ action, ...known });
+  }
+  const actions = await checkActions(client, checks, { viewer: viewer.jar, admin: admin.jar }, data);
+  failures.push(...actions.failures);
+
+  const signOutFailures = await checkSignOutEndsSession(client, ctx.users.viewer);
+  failures.push(...signOutFailures);
+  const throttle = await checkSignInThrottle(client, { locked: ctx.users.throttled, other: ctx.users.viewer }, 5);
+  failures.push(...throttle.failures);
+  notes.push(...throttle.notes);
+  client.close();
+
+  const pages = routes.filter((route) => route.kind === "page").length;
+  notes.unshift(
+    `access matrix: ${routes.length} routes read from app/ (${pages} pages, ${routes.length - pages} route handlers); checks per role: signed out ${matrix.checked["signed-out"]}, viewer ${matrix.checked.viewer}, admin ${matrix.checked.admin}; ${checks.length} Server Actions × 4 callers (signed out, viewer, cross-site admin: refused; admin: runs) = ${actions.checked} calls; sign-out ${signOutFailures.length === 0 ? "ends the session (a copied cookie is refused afterwards)" : "does NOT end the session"}`,
+  );
+  return { name: "access", seconds: (Date.now() - started) / 1000, figures: [], notes, failures };
+}
