@@ -1,0 +1,113 @@
+import type { Db } from "@/lib/db/client";
+import { findDuplicateCases, countOpenDuplicateCases } from "@/lib/duplicates/find-duplicate-cases";
+import { getDailyVolume } from "@/lib/overview/get-daily-volume";
+import { getDeliveryAttention } from "@/lib/overview/get-delivery-attention";
+import { getOverviewTotals } from "@/lib/overview/get-overview-totals";
+import { hasAnyDelivery } from "@/lib/overview/has-any-delivery";
+import { addDays, localDateOf } from "@/lib/overview/zoned-calendar";
+import { countTransactions, findTransactions } from "@/lib/transactions/find-transactions";
+import { getTransaction } from "@/lib/transactions/get-transaction";
+import { parseTransactionQuery } from "@/lib/transactions/transaction-filters";
+import { withClient } from "../lib/postgres";
+
+// What each dashboard page asks the database, called exactly as the pages call
+// it (the transactions page runs its list and its bounded count side by side).
+
+export type Scenario = {
+  key: string;
+  label: string;
+  /** "search" has the 20 ms target, "page" the 100 ms one, "info" none (shown for context). */
+  kind: "page" | "search" | "info";
+  run: (db: Db) => Promise<unknown>;
+};
+
+export type Picks = { orderId: string; vaNumber: string; detailId: string; from: string; to: string };
+
+/** Real values from the filled database to search for and open. */
+export async function pickValues(url: string, timeZone: string): Promise<Picks> {
+  return withClient(url, async (client) => {
+    // A repeatable sample: the same rows on every run of the same fill.
+    const order = await client.query<{ merchant_order_id: string }>(
+      "SELECT merchant_order_id FROM transactions TABLESAMPLE SYSTEM (1) REPEATABLE (7) WHERE provider <> 'paycools-id' LIMIT 1",
+    );
+    const va = await client.query<{ reference_number: string }>(
+      "SELECT reference_number FROM transactions TABLESAMPLE SYSTEM (1) REPEATABLE (11) WHERE provider = 'paycools-id' LIMIT 1",
+    );
+    // A payment of a duplicate case: the detail page's fullest case (retries, events, case, related payments).
+    const detail = await client.query<{ id: string }>("SELECT id::text FROM transactions WHERE duplicate_source = 'detected' LIMIT 1 OFFSET 10");
+    const orderId = order.rows[0]?.merchant_order_id;
+    const vaNumber = va.rows[0]?.reference_number;
+    const detailId = detail.rows[0]?.id;
+    if (!orderId || !vaNumber || !detailId) throw new Error("the filled database lacks the rows the dashboard bench looks for");
+    const today = localDateOf(new Date(), timeZone);
+    return { orderId, vaNumber, detailId, from: addDays(today, -89), to: today };
+  });
+}
+
+function transactionsPage(params: Record<string, string>, timeZone: string) {
+  const query = parseTransactionQuery(params);
+  return (db: Db) => Promise.all([findTransactions(db, query, timeZone), countTransactions(db, query, timeZone)]);
+}
+
+export function scenarios(picks: Picks, timeZone: string): Scenario[] {
+  return [
+    {
+      key: "transactions-first",
+      label: "Transactions, first page, default order (newest first)",
+      kind: "page",
+      run: transactionsPage({}, timeZone),
+    },
+    {
+      key: "transactions-filtered",
+      label: `Transactions: PayCools + succeeded + ${picks.from}…${picks.to}, by amount`,
+      kind: "page",
+      run: transactionsPage({ provider: "paycools", status: "succeeded", from: picks.from, to: picks.to, sort: "amount" }, timeZone),
+    },
+    {
+      key: "search-order",
+      label: `Search: exact merchant order id (${picks.orderId})`,
+      kind: "search",
+      run: transactionsPage({ q: picks.orderId }, timeZone),
+    },
+    {
+      key: "search-va",
+      label: `Search: VA number (${picks.vaNumber})`,
+      kind: "search",
+      run: transactionsPage({ q: picks.vaNumber }, timeZone),
+    },
+    {
+      key: "duplicates",
+      label: "Duplicate payments, open cases, first page",
+      kind: "page",
+      run: (db) => findDuplicateCases(db, { status: "open" }),
+    },
+    {
+      key: "overview-totals",
+      label: "Overview totals (today and this month)",
+      kind: "page",
+      run: (db) => getOverviewTotals(db, { timeZone }),
+    },
+    {
+      key: "overview-page",
+      label: "Overview page, all its queries (totals, 30-day chart, cases, attention)",
+      kind: "info",
+      run: async (db) => {
+        await hasAnyDelivery(db);
+        const now = new Date();
+        return Promise.all([
+          getOverviewTotals(db, { timeZone, now }),
+          getDailyVolume(db, { timeZone, now }),
+          countOpenDuplicateCases(db),
+          findDuplicateCases(db, { status: "open", limit: 5 }),
+          getDeliveryAttention(db, { now }),
+        ]);
+      },
+    },
+    {
+      key: "detail",
+      label: "Transaction detail (a duplicate payment: deliveries, events, case, related)",
+      kind: "page",
+      run: (db) => getTransaction(db, picks.detailId),
+    },
+  ];
+}

@@ -1,0 +1,119 @@
+import autocannon, { type Client, type Options } from "autocannon";
+import type { PreparedRequest } from "./requests";
+
+// One load run with autocannon: every connection takes the next prepared
+// request from one shared list, so each notification is sent once (its
+// retries are separate entries). Two modes:
+// - saturation: closed loop, N connections each sending as soon as its last
+//   reply came back, until the list is used up;
+// - fixed rate: sends at evenly spaced instants. autocannon's own `overallRate`
+//   releases each connection's quota at the start of every second, a burst at
+//   full concurrency that would measure saturation latency instead; so each
+//   connection's next send is held to the next free slot of the schedule.
+
+export type LoadResult = {
+  mode: "saturation" | "fixed";
+  sent: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  seconds: number;
+  /** Acknowledged (2xx) notifications per second. */
+  throughput: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Fixed rate only: sends that left more than 10 ms after their slot because every connection was busy. */
+  lateSends: number;
+  statusCodes: Record<string, number>;
+};
+
+type LoadOptions = {
+  url: string;
+  requests: readonly PreparedRequest[];
+  connections: number;
+  /** Requests per second; absent for a saturation run. */
+  rate?: number;
+  maxSeconds: number;
+};
+
+type PacedClient = Client & { _doRequest?: (...args: unknown[]) => void; destroyed?: boolean };
+
+function pacer(rate: number): { setup: (client: Client) => void; late: () => number } {
+  const interval = 1000 / rate;
+  let start: number | undefined;
+  let issued = 0;
+  let late = 0;
+  const setup = (client: Client) => {
+    const paced = client as PacedClient;
+    const send = paced._doRequest;
+    if (typeof send !== "function") throw new Error("autocannon's client has no _doRequest: the pacing below needs autocannon 9.0.0");
+    paced._doRequest = (...args: unknown[]) => {
+      const now = performance.now();
+      start ??= now;
+      const wait = start + issued++ * interval - now;
+      if (wait <= 0) {
+        if (wait < -10) late++;
+        send.apply(paced, args);
+        return;
+      }
+      setTimeout(() => {
+        if (!paced.destroyed) send.apply(paced, args);
+      }, wait);
+    };
+  };
+  return { setup, late: () => late };
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const { requests, connections, rate } = options;
+  let next = 0;
+  const paced = rate ? pacer(rate) : undefined;
+  const opts: Options = {
+    url: options.url,
+    connections: Math.min(connections, requests.length),
+    pipelining: 1,
+    amount: requests.length,
+    timeout: 30,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const prepared = requests[next++ % requests.length]!;
+          return { ...request, method: "POST", path: prepared.path, headers: { ...prepared.headers }, body: prepared.body };
+        },
+      },
+    ],
+    ...(paced ? { setupClient: paced.setup } : {}),
+  };
+
+  const started = performance.now();
+  let guard: NodeJS.Timeout | undefined;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (error, done) => (error ? reject(error) : resolve(done)));
+    guard = setTimeout(() => instance.stop(), options.maxSeconds * 1000);
+  }).finally(() => clearTimeout(guard));
+  const seconds = (performance.now() - started) / 1000;
+
+  const statusCodes = Object.fromEntries(
+    Object.entries((result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}).map(
+      ([code, stat]) => [code, stat.count],
+    ),
+  );
+  const ok = result["2xx"];
+  return {
+    mode: rate ? "fixed" : "saturation",
+    sent: result.requests.sent,
+    ok,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    seconds,
+    throughput: ok / seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    lateSends: paced?.late() ?? 0,
+    statusCodes,
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { config } from "./config";
+import { start, waitForExit, waitForHttp, type Started } from "./processes";
+
+// The production build of the app and its server, and the baseline server.
+
+const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist", "bin", "next");
+// `next build` with a custom distDir adds that folder's type globs to these files;
+// the bench leaves the work tree as it found it.
+const FILES_BUILD_REWRITES = ["tsconfig.json", "next-env.d.ts"];
+const SESSION_SECRET = randomBytes(32).toString("base64url");
+
+export type Server = { base: string; process: Started };
+
+export async function buildApp(): Promise<void> {
+  const before = new Map(FILES_BUILD_REWRITES.map((file) => [file, existsSync(file) ? readFileSync(file, "utf8") : null]));
+  try {
+    const build = start("next-build", process.execPath, [nextBin, "build"], {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_DIST_DIR: config.distDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
+    const code = await waitForExit(build, 12 * 60 * 1000);
+    if (code !== 0) throw new Error(`next build failed with exit code ${code}: see ${build.log}`);
+  } finally {
+    for (const [file, content] of before) {
+      const now = existsSync(file) ? readFileSync(file, "utf8") : null;
+      if (now === content) continue;
+      if (content === null) rmSync(file, { force: true });
+      else writeFileSync(file, content);
+    }
+  }
+}
+
+/** `nodeArgs` go to the server's node (e.g. --cpu-prof when profiling it). */
+export async function startApp(databaseUrl: string, keyEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const port = config.appPort;
+  const base = `http://127.0.0.1:${port}`;
+  const server = start("next-start", process.execPath, [...nodeArgs, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    ...process.env,
+    ...keyEnv,
+    NODE_ENV: "production",
+    NEXT_DIST_DIR: config.distDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: String(config.poolSize),
+    NEXTAUTH_SECRET: SESSION_SECRET,
+    NEXTAUTH_URL: base,
+  });
+  await waitForHttp(`${base}/api/health`, server);
+  return { base, process: server };
+}
+
+export async function startBaseline(databaseUrl: string, keyEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const port = config.baselinePort;
+  const base = `http://127.0.0.1:${port}`;
+  const server = start("baseline", process.execPath, [...nodeArgs, "--import", "tsx", path.join("bench", "baseline-server.ts")], {
+    ...process.env,
+    ...keyEnv,
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    POOL_SIZE: String(config.poolSize),
+  });
+  await waitForHttp(`${base}/`, server);
+  return { base, process: server };
+}
