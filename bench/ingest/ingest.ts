@@ -10,8 +10,19 @@ import type { PreparedRequest } from "./requests";
 
 /** A load run and the CPU it cost: the server's process tree, and the PostgreSQL backends serving its database. */
 export type RunFigures = LoadResult & { serverCpuMs: number; postgresCpuMs: number };
-/** What the requests a target was sent should leave behind: one event per distinct notification, a duplicate delivery per repeat. */
-export type Expected = { events: number; duplicates: number };
+/**
+ * The exactly-once check. Every acknowledged notification's event is stored (`ackedEventsStored` of
+ * `ackedEvents`), no more events exist than distinct notifications were sent, each event has exactly one
+ * accepted delivery, and every acknowledged request has its delivery row.
+ */
+export type Expected = {
+  sent: number;
+  acknowledged: number;
+  ackedEvents: number;
+  ackedEventsStored: number;
+  sentEvents: number;
+  exact: boolean;
+};
 export type TargetFigures = { warmup: RunFigures; fixed: RunFigures; saturation: RunFigures; stored: Stored; expected: Expected };
 export type Stored = { transactions: number; events: number; accepted: number; duplicate: number; rejected: number; cases: number };
 export type IngestResult = {
@@ -99,13 +110,34 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
   }
   for (const target of [app, baseline]) {
     const figures = results[target.name];
-    figures.stored = await stored(target.databaseUrl);
-    // Each run sends its part of the list from the start, so what a target got is a prefix of each part.
-    const sent = (["warmup", "fixed", "saturation"] as const).flatMap((phase) => parts[phase].slice(0, figures[phase]!.sent));
-    const events = new Set(sent.map((request) => request.event)).size;
-    figures.expected = { events, duplicates: sent.length - events };
+    const s = (figures.stored = await stored(target.databaseUrl));
+    const runs = (["warmup", "fixed", "saturation"] as const).map((phase) => ({ part: parts[phase], result: figures[phase]! }));
+    // Each run hands out its part of the list from the start: what a target was sent is a prefix of each part.
+    const sentRequests = runs.flatMap(({ part, result }) => part.slice(0, Math.min(part.length, result.sent)));
+    const ackedRequests = runs.flatMap(({ part, result }) => result.acknowledged.map((position) => part[position]!));
+    const ackedEvents = [...new Set(ackedRequests.map((request) => request.event))];
+    const ackedEventsStored = await withClient(target.databaseUrl, async (client) => {
+      const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE provider || '/' || event_key = ANY($1)", [ackedEvents]);
+      return Number(rows[0]!.n);
+    });
+    const sentEvents = new Set(sentRequests.map((request) => request.event)).size;
+    const deliveries = s.accepted + s.duplicate;
+    figures.expected = {
+      sent: sentRequests.length,
+      acknowledged: ackedRequests.length,
+      ackedEvents: ackedEvents.length,
+      ackedEventsStored,
+      sentEvents,
+      exact:
+        ackedEventsStored === ackedEvents.length &&
+        s.events <= sentEvents &&
+        s.accepted === s.events &&
+        deliveries >= ackedRequests.length &&
+        deliveries <= sentRequests.length &&
+        s.rejected === 0,
+    };
+    log(`  ${target.name}: ${ackedEventsStored}/${ackedEvents.length} acknowledged events stored, ${s.events} events for ${sentEvents} sent, ${deliveries} deliveries for ${ackedRequests.length} acknowledged / ${sentRequests.length} sent`);
   }
-
   const byProvider: Record<string, number> = {};
   for (const request of requests) byProvider[request.path.split("/").pop()!] = (byProvider[request.path.split("/").pop()!] ?? 0) + 1;
   return {

@@ -13,6 +13,7 @@ import type { PreparedRequest } from "./requests";
 
 export type LoadResult = {
   mode: "saturation" | "fixed";
+  /** Requests written to a connection (each prepared request is built just before it is sent). */
   sent: number;
   ok: number;
   non2xx: number;
@@ -27,6 +28,8 @@ export type LoadResult = {
   /** Fixed rate only: sends that left more than 10 ms after their slot because every connection was busy. */
   lateSends: number;
   statusCodes: Record<string, number>;
+  /** Positions (in the list given) of the requests answered 2xx: what the server acknowledged. */
+  acknowledged: number[];
 };
 
 type LoadOptions = {
@@ -69,6 +72,7 @@ function pacer(rate: number): { setup: (client: Client) => void; late: () => num
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { requests, connections, rate } = options;
   let next = 0;
+  const acknowledged: number[] = [];
   const paced = rate ? pacer(rate) : undefined;
   const opts: Options = {
     url: options.url,
@@ -78,9 +82,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     timeout: 30,
     requests: [
       {
-        setupRequest: (request) => {
-          const prepared = requests[next++ % requests.length]!;
+        // The context is the connection's own; with one request in flight per connection it names the one being answered.
+        setupRequest: (request, context) => {
+          const position = next++;
+          (context as { position?: number }).position = position;
+          const prepared = requests[position % requests.length]!;
           return { ...request, method: "POST", path: prepared.path, headers: { ...prepared.headers }, body: prepared.body };
+        },
+        onResponse: (status, _body, context) => {
+          const position = (context as { position?: number }).position;
+          if (status >= 200 && status < 300 && position !== undefined) acknowledged.push(position);
         },
       },
     ],
@@ -103,7 +114,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const ok = result["2xx"];
   return {
     mode: rate ? "fixed" : "saturation",
-    sent: result.requests.sent,
+    sent: Math.min(next, requests.length),
     ok,
     non2xx: result.non2xx,
     errors: result.errors,
@@ -115,5 +126,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     max: result.latency.max,
     lateSends: paced?.late() ?? 0,
     statusCodes,
+    acknowledged,
   };
 }
