@@ -74,7 +74,16 @@ export function checks(results: Results): Check[] {
   if (results.export) {
     const e = results.export;
     rows.push({ id: "export-time", area: "Export", figure: `CSV of ${e.rows.toLocaleString("en-US")} rows: time`, value: `${e.seconds.toFixed(2)} s`, target: `≤ ${targets.exportSeconds} s`, met: e.seconds <= targets.exportSeconds });
-    rows.push({ id: "export-memory", area: "Export", figure: "Server peak RSS growth during the download (warm server; first download in the Export section)", value: `${mb(e.growthBytes)} MB`, target: `< ${targets.exportMemoryMb} MB`, met: e.growthBytes < targets.exportMemoryMb * 1024 * 1024 });
+    rows.push({ id: "export-memory", area: "Export", figure: "Server peak RSS growth during that download (warm server)", value: `${mb(e.growthBytes)} MB`, target: `< ${targets.exportMemoryMb} MB`, met: e.growthBytes < targets.exportMemoryMb * 1024 * 1024 });
+    rows.push({
+      id: "export-first",
+      area: "Export",
+      figure: "The same download first after the server started (route loaded, V8 heap sized): time · RSS growth",
+      value: `${e.first.seconds.toFixed(2)} s · ${mb(e.first.growthBytes)} MB`,
+      target: "—",
+      met: null,
+    });
+    rows.push({ id: "export-larger", area: "Export", figure: `3× the rows (${e.larger.rows.toLocaleString("en-US")}): time · RSS growth`, value: `${e.larger.seconds.toFixed(2)} s · ${mb(e.larger.growthBytes)} MB`, target: "—", met: null });
   }
   if (browser) {
     rows.push({ id: "browser-js", area: "Browser", figure: "JavaScript of the transactions page (gzip)", value: `${kb(browser.jsGzipBytes)} KB`, target: `≤ ${targets.pageJsKb} KB`, met: browser.jsGzipBytes <= targets.pageJsKb * 1024 });
