@@ -92,10 +92,12 @@ async function main(): Promise<number> {
   const results: PhaseResult[] = [];
   let buildSeconds = 0;
   try {
+    // The build runs in a child process: keys and users are made meanwhile.
+    const building = build();
     const keys = makeRunKeys();
     const users = { admin: user("admin", "admin"), viewer: user("viewer", "viewer"), throttled: user("viewer", "throttled") };
     const [built, created] = await Promise.all([
-      build(),
+      building,
       (async () => {
         const db = await createRunDatabase(serverUrl);
         const client = createPostgresClient(db.url, 2);

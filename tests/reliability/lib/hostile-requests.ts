@@ -63,15 +63,15 @@ type Built = { label: string; provider: Provider; headers: Record<string, string
 export function buildSigned(provider: Provider, payload: unknown, mode: SignatureMode, keys: SigningKeys, label: string): Built {
   const text = typeof payload === "string" ? payload : toJsonText(payload);
   const bytes = Buffer.from(text, "utf8");
+  const signature = applyMode(mode, bytes, provider, keys);
+  const described = `${label}; ${describeMode(mode)}`;
   if (provider === "payermax") {
-    const signature = applyMode(mode, bytes, bytes, provider, keys);
     const headers: Record<string, string | string[]> = { "content-type": "application/json" };
-    if (signature !== undefined) headers.sign = typeof signature === "string" ? headerSafe(signature) : headerSafe(toJsonText(signature));
-    return { label: `${label}; ${describeMode(mode)}`, provider, headers, body: bytes };
+    if (signature !== undefined) headers.sign = headerSafe(typeof signature === "string" ? signature : toJsonText(signature));
+    return { label: described, provider, headers, body: bytes };
   }
-  const signature = applyMode(mode, bytes, bytes, provider, keys);
   const envelope = signature === undefined ? { param: text } : { sign: signature, param: text };
-  return { label: `${label}; ${describeMode(mode)}`, provider, headers: { "content-type": "application/json" }, body: Buffer.from(toJsonText(envelope), "utf8") };
+  return { label: described, provider, headers: { "content-type": "application/json" }, body: Buffer.from(toJsonText(envelope), "utf8") };
 }
 
 const provider = fc.constantFrom(...PROVIDERS);

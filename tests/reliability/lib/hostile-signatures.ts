@@ -48,14 +48,16 @@ export function describeMode(mode: SignatureMode): string {
   }
 }
 
-export function applyMode(mode: SignatureMode, signed: Buffer, original: Buffer, provider: Provider, keys: SigningKeys): string | HostileValue | undefined {
+/** The signature (or whatever stands in its place) that `mode` makes for the signed bytes; undefined: none at all. */
+export function applyMode(mode: SignatureMode, signed: Buffer, provider: Provider, keys: SigningKeys): string | HostileValue | undefined {
   const valid = () => signB64(signed, keys.providers[provider]);
   switch (mode.kind) {
     case "valid": return valid();
     case "stranger2048": return signB64(signed, keys.strangers[0]!);
     case "stranger4096": return signB64(signed, keys.strangers[1] ?? keys.strangers[0]!);
     case "otherProvider": return signB64(signed, keys.providers[PROVIDERS[(PROVIDERS.indexOf(provider) + 1) % PROVIDERS.length]!]);
-    case "stale": return signB64(Buffer.concat([original, Buffer.from(" ")]), keys.providers[provider]);
+    // Valid for other bytes: an old signature replayed on a changed body.
+    case "stale": return signB64(Buffer.concat([signed, Buffer.from(" ")]), keys.providers[provider]);
     case "missing": return undefined;
     case "empty": return "";
     case "cut": return valid().slice(0, mode.keep);

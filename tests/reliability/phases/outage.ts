@@ -112,7 +112,7 @@ async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, t
   if (during === 0) failures.push(`${label}: no request was answered while the database was away; the check saw nothing`);
   const figures = await figuresFor(ctx, label, notifications, failures);
   const retries = notifications.reduce((sum, n) => sum + n.attempts.length - 1, 0);
-  const note = `${label}: ${during} webhook answers while the database was away, all 503; slowest answer around the outage ${slowest} ms (bound ${ANSWER_BOUND_MS} ms); ${routes.join(", ")}; ${retries} provider retries on PayerMax's schedule ×${COMPRESSION}; ${figures.stored}/${notifications.length} stored afterwards`;
+  const note = `${label}: ${during} webhook answers while the database was away, all 503; slowest answer around the outage ${slowest} ms (bound ${ANSWER_BOUND_MS} ms);${routes.length > 0 ? ` ${routes.join(", ")};` : ""} ${retries} provider retries on PayerMax's schedule ×${COMPRESSION}; ${figures.stored}/${notifications.length} stored afterwards`;
   return { figures, failures, note };
 }
 
