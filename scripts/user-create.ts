@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
 import { PgliteLockedError } from "@/lib/db/pglite";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
-import { createUser, type Role } from "@/lib/users/create-user";
+import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
 import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/users/password";
 import { loadEnvFiles } from "./lib/load-env-files";
 
@@ -104,7 +104,8 @@ function readLine(): Promise<string> {
 }
 
 function checkLength(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new UserError(`the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  const problem = passwordProblem(password);
+  if (problem) throw new UserError(problem);
 }
 
 async function readPassword(options: Options): Promise<string> {
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   }
   const email = options.email.trim().toLowerCase();
   // createUser checks this too; checked first here so nobody types a password in vain.
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new UserError(`"${options.email}" is not an email address`);
+  if (!EMAIL_PATTERN.test(email)) throw new UserError(`"${options.email}" is not an email address`);
   const db = await getDb();
   const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (existing && !options.reset) {
@@ -139,7 +140,13 @@ async function main(): Promise<void> {
     checkLength(password);
     await db.user.update({
       where: { id: existing.id },
-      data: { passwordHash: await hashPassword(password), role: options.role, ...(options.name ? { name: options.name } : {}) },
+      data: {
+        passwordHash: await hashPassword(password),
+        role: options.role,
+        // A reset password ends the sessions signed in with the old one.
+        sessionsValidFrom: new Date(),
+        ...(options.name ? { name: options.name } : {}),
+      },
     });
     // A new password is a fresh start: the wait after earlier failed attempts no longer applies.
     await clearFailedSignIns(db, email);

@@ -54,6 +54,8 @@ export function getAuthOptions(): NextAuthOptions {
           token.sub = user.id;
           token.role = (user as { role?: string }).role;
           token.sid = randomUUID();
+          // When this session began: an admin setting a new password or disabling the account ends the sessions before it.
+          token.signedInAt = Date.now();
           return token;
         }
         // Signed out (or from before session ids existed): the token stays readable but names nobody.
@@ -75,6 +77,7 @@ export function getAuthOptions(): NextAuthOptions {
         if (session.user) {
           (session.user as { id?: string }).id = token.sub;
           (session.user as { role?: unknown }).role = token.role;
+          (session.user as { signedInAt?: unknown }).signedInAt = token.signedInAt;
         }
         return session;
       },

@@ -12,11 +12,16 @@ export type SessionUser = { id: string; email: string; name: string | null; role
 
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(getAuthOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  const { id, signedInAt } = (session?.user ?? {}) as { id?: string; signedInAt?: unknown };
   if (!id) return null;
   const db = await getDb();
-  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, disabledAt: true } });
+  const user = await db.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionsValidFrom: true },
+  });
   if (!user || user.disabledAt) return null;
+  // A session from before an admin set a new password (or disabled the account) is over.
+  if (user.sessionsValidFrom && (typeof signedInAt === "number" ? signedInAt : 0) < user.sessionsValidFrom.getTime()) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

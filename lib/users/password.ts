@@ -3,7 +3,8 @@ import bcrypt from "bcryptjs";
 // bcrypt with cost 12: ~250 ms per check, slow enough to blunt guessing and
 // fast enough for a sign-in form.
 const COST = 12;
-export const MIN_PASSWORD_LENGTH = 10;
+
+export { MIN_PASSWORD_LENGTH } from "./user-rules";
 
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, COST);
