@@ -111,7 +111,12 @@ async function main(): Promise<void> {
   const keys = Object.fromEntries(
     (Object.keys(PUBLIC_KEY_VARIABLES) as E2eProvider[]).map((provider) => [provider, generateKeyPairSync("rsa", { modulusLength: 2048 })]),
   ) as Record<E2eProvider, KeyPairKeyObjectResult>;
-  const users = { admin: user("admin", "admin"), viewer: user("viewer", "viewer"), throttled: user("viewer", "throttled") };
+  const users = {
+    admin: user("admin", "admin"),
+    viewer: user("viewer", "viewer"),
+    throttled: user("viewer", "throttled"),
+    managed: user("viewer", "managed"),
+  };
 
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_DIST_DIR: BUILD_DIR };
 
@@ -128,6 +133,7 @@ async function main(): Promise<void> {
       admin: { email: users.admin.email, password: users.admin.password },
       viewer: { email: users.viewer.email, password: users.viewer.password },
       throttled: { email: users.throttled.email, password: users.throttled.password },
+      managed: { email: users.managed.email, password: users.managed.password, id: database.userIds[users.managed.email]! },
     },
     signIn: SIGN_IN,
     privateKeys: Object.fromEntries(

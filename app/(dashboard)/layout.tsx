@@ -15,7 +15,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div className="flex flex-wrap items-center gap-4">
             <Link href="/overview" className="text-lg font-semibold text-indigo-700">Payhook</Link>
-            <NavLinks />
+            <NavLinks admin={user.role === "admin"} />
           </div>
           <div className="flex flex-wrap items-center gap-3">
             <TimeZonePicker current={timeZone} />

@@ -9,12 +9,14 @@ const LINKS = [
   { href: "/duplicates", label: "Duplicate payments" },
   { href: "/deliveries", label: "Deliveries" },
 ];
+const ADMIN_LINKS = [{ href: "/users", label: "Users" }];
 
-export function NavLinks() {
+/** The main navigation; the users page is listed for admins only (a viewer who opens it is told to ask one). */
+export function NavLinks({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-wrap gap-1">
-      {LINKS.map((link) => {
+      {(admin ? [...LINKS, ...ADMIN_LINKS] : LINKS).map((link) => {
         const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
           <Link

@@ -21,6 +21,8 @@ export type E2eDatabase = {
   description: string;
   /** Reachable from the tests while the app runs (PostgreSQL only: a PGlite folder has one owner). */
   sharedUrl: string | null;
+  /** The users' ids, by email: the access matrix names a user to change. */
+  userIds: Record<string, string>;
   drop(): Promise<void>;
 };
 
@@ -34,9 +36,11 @@ async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>
   }
 }
 
-async function addUsers(db: Db, users: E2eUser[]): Promise<void> {
+async function addUsers(db: Db, users: E2eUser[]): Promise<Record<string, string>> {
   try {
-    for (const user of users) await createUser(db, user);
+    const ids: Record<string, string> = {};
+    for (const user of users) ids[user.email] = (await createUser(db, user)).id;
+    return ids;
   } finally {
     await db.$disconnect();
   }
@@ -52,11 +56,12 @@ async function createPostgresDatabase(serverUrl: string, users: E2eUser[]): Prom
     env: { DATABASE_URL: url.toString(), PGLITE_DIR: "" },
     description: `PostgreSQL ${describePostgresUrl(url.toString())}`,
     sharedUrl: url.toString(),
+    userIds: {},
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
   try {
     await migrateDatabase({ url: url.toString() });
-    await addUsers(createPostgresClient(url.toString(), 2), users);
+    database.userIds = await addUsers(createPostgresClient(url.toString(), 2), users);
   } catch (error) {
     await database.drop().catch(() => {});
     throw error;
@@ -67,9 +72,10 @@ async function createPostgresDatabase(serverUrl: string, users: E2eUser[]): Prom
 async function createPgliteDatabase(runDir: string, users: E2eUser[]): Promise<E2eDatabase> {
   const dir = path.join(runDir, "pglite");
   const pglite = await openPglite(dir);
+  let userIds: Record<string, string>;
   try {
     await migrateDatabase({ pglite });
-    await addUsers(prismaForPglite(pglite), users);
+    userIds = await addUsers(prismaForPglite(pglite), users);
   } finally {
     // The app opens the folder itself, and only one process may own it.
     await closePglite(pglite);
@@ -80,6 +86,7 @@ async function createPgliteDatabase(runDir: string, users: E2eUser[]): Promise<E
     env: { DATABASE_URL: "", PGLITE_DIR: dir },
     description: `embedded PGlite in ${dir}`,
     sharedUrl: null,
+    userIds,
     // The folder goes with the run folder.
     drop: async () => {},
   };

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { payermaxBody } from "../../lib/simulator/samples";
 import { signPayermax } from "../../lib/simulator/sign";
-import { checkActions, checkRoutes, checkSignOutEndsSession, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
+import { checkActions, checkRoutes, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
 import { listAppRoutes, readActionManifest } from "../reliability/lib/app-routes";
 import { signIn } from "../reliability/lib/auth-http";
 import { createHttpClient, type HttpClient } from "../reliability/lib/http";
@@ -65,6 +65,7 @@ test.describe("access matrix", () => {
         reopenCaseAction: { form: { caseId, note: "Access matrix." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
         // Still rejected when an admin runs it (the payload is still invalid): the answer shows that it ran.
         reprocessDeliveryAction: { form: { deliveryId: rejected ?? deliveryId! } },
+        ...userActionForms(run.users.managed.id, `matrix-${Date.now()}@e2e.payhook.test`, state),
       };
       const order = Object.keys(forms);
       const unknown = actions.filter((action) => !forms[action.exportedName]).map((action) => `${action.exportedName} (${action.file})`);

@@ -27,6 +27,8 @@ const ROUTES: Route[] = [
   },
   { name: "duplicates", path: async () => "/duplicates", heading: /^Duplicate payments$/ },
   { name: "deliveries", path: async () => "/deliveries", heading: /^Deliveries$/ },
+  // Signed in as a viewer, this page only says whom to ask; the admin's view is in users.spec.ts.
+  { name: "users", path: async () => "/users", heading: /^Users$/ },
   {
     name: "delivery-detail",
     path: async (ledger) => {

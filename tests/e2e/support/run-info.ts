@@ -17,6 +17,8 @@ export type RunInfo = {
   users: Record<E2eRole, Credentials> & {
     /** Only the sign-in throttling test uses it: it ends up locked out. */
     throttled: Credentials;
+    /** Only the access matrix uses it: the user whose role, state and password the admin actions change. */
+    managed: Credentials & { id: string };
   };
   signIn: { maxFailures: number; windowMinutes: number };
   /** PKCS#8 PEM private keys whose public halves the server verifies with. */

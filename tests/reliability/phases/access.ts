@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkActions, checkRoutes, checkSignInThrottle, checkSignOutEndsSession, type ActionCheck, type Identity } from "../lib/access-matrix";
+import { checkActions, checkRoutes, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
 import { listAppRoutes, listServerActionModules, readActionManifest } from "../lib/app-routes";
 import { signIn } from "../lib/auth-http";
 import { createHttpClient } from "../lib/http";
@@ -35,6 +35,9 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
     [rejectedId, JSON.stringify(later.signed.headers), later.signed.body, later.signed.body.length],
   );
 
+  // The user the users page's actions change: a viewer of this phase's own, who never signs in.
+  const managed = { id: randomUUID() };
+  await db.query("INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, 'no sign-in', 'viewer')", [managed.id, `${uniqueId("managed").toLowerCase()}@reliability.payhook.test`]);
   const admin = await signIn(client, ctx.users.admin);
   const viewer = await signIn(client, ctx.users.viewer);
   if (!admin.ok || !viewer.ok) throw new Error(`could not sign in (admin: ${admin.error}, viewer: ${viewer.error})`);
@@ -64,6 +67,7 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
     resolveCaseAction: { form: { caseId, resolution: "refunded", note: "Refunded (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
     reopenCaseAction: { form: { caseId, note: "Reopened (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
     reprocessDeliveryAction: { form: { deliveryId: rejectedId }, state: state("SELECT reprocessed_at FROM deliveries WHERE id = $1", rejectedId) },
+    ...userActionForms(managed.id, `${uniqueId("user").toLowerCase()}@reliability.payhook.test`, state),
   };
   const order_ = Object.keys(forms);
   const checks: ActionCheck[] = [];

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { AddUserForm } from "@/components/users/add-user-form";
+import { UsersTable } from "@/components/users/users-table";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/db/client";
+import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { findAdminEmails, findUsers } from "@/lib/users/find-users";
+import { addUserAction, changeUserRoleAction, setUserDisabledAction, setUserPasswordAction } from "./actions";
+
+export const metadata: Metadata = { title: "Users" };
+
+const ROW_ACTIONS = { changeRole: changeUserRoleAction, setDisabled: setUserDisabledAction, setPassword: setUserPasswordAction };
+
+export default async function UsersPage() {
+  const user = await requireUser("/users");
+  const db = await getDb();
+  if (user.role !== "admin") {
+    // A viewer learns whom to ask, and nothing about the accounts or the admin forms.
+    const admins = await findAdminEmails(db);
+    return (
+      <div>
+        <PageHeader title="Users" />
+        <div role="note" className="rounded-lg border border-amber-200 bg-amber-50 p-4 text-sm text-amber-900">
+          <p className="font-medium">Only an admin can manage users.</p>
+          <p className="mt-1">
+            To add someone, change a role or disable an account, ask an admin
+            {admins.length > 0 ? <>: {admins.join(", ")}</> : null}.
+          </p>
+        </div>
+      </div>
+    );
+  }
+  const [users, timeZone] = await Promise.all([findUsers(db), preferredTimeZone()]);
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Users"
+        description={
+          <>
+            Who can sign in. Viewers read every page; admins also resolve duplicates, reprocess deliveries and manage users. A
+            disabled account is signed out at once and keeps its history; there is always at least one active admin.
+          </>
+        }
+      />
+      <AddUserForm action={addUserAction} />
+      <UsersTable users={users} currentUserId={user.id} timeZone={timeZone} actions={ROW_ACTIONS} />
+    </div>
+  );
+}
