@@ -34,7 +34,7 @@ export async function runDurability(ctx: RunContext): Promise<PhaseResult> {
   const inFlightAtKill: Notification[] = [];
   const inFlight = new Set<Notification>();
   const restarts: number[] = [];
-  const client = createHttpClient(ctx.server.baseURL, CONNECTIONS);
+  const client = createHttpClient(ctx.server.baseURL, CONNECTIONS, { resendOnStaleConnection: false });
 
   const maybeKill = () => {
     if (killsDone >= KILL_AT.length || ackedCount < KILL_AT[killsDone]! * notifications.length) return;

@@ -84,7 +84,7 @@ async function figuresFor(ctx: RunContext, phase: string, notifications: Notific
 async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, takeAway: () => Promise<void>, giveBack: () => Promise<void>, seconds: number, random: () => number, admin: CookieJar | null) {
   const failures: string[] = [];
   const notifications = notificationsFor(ctx, Math.round(240 * ctx.scale), prefix, random);
-  const client = createHttpClient(ctx.server.baseURL, 32);
+  const client = createHttpClient(ctx.server.baseURL, 32, { resendOnStaleConnection: false });
   const spread = 5_000;
   const loops = notifications.map(async (n, index) => {
     await new Promise((resolve) => setTimeout(resolve, (index / notifications.length) * spread));
