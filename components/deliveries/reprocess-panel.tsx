@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useActionState, type ReactNode } from "react";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { reprocessDeliveryAction, type ReprocessActionState } from "@/app/(dashboard)/deliveries/actions";
 
 /**
@@ -16,13 +17,9 @@ export function ReprocessPanel({ deliveryId, canReprocess, children }: { deliver
       {canReprocess ? (
         <form action={action}>
           <input type="hidden" name="deliveryId" value={deliveryId} />
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300 disabled:cursor-not-allowed disabled:opacity-60"
-          >
-            {pending ? "Reprocessing…" : "Reprocess this delivery"}
-          </button>
+          <SubmitButton pending={pending} pendingLabel="Reprocessing…">
+            Reprocess this delivery
+          </SubmitButton>
         </form>
       ) : null}
       <div role="status" aria-live="polite" className="text-sm">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useId } from "react";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { MAX_NOTE_LENGTH, type CaseActionResult } from "@/lib/duplicates/resolutions";
 
 type Action = (previous: CaseActionResult | null, form: FormData) => Promise<CaseActionResult>;
@@ -23,13 +24,9 @@ export function ReopenCaseForm({ caseId, action }: { caseId: string; action: Act
           className="mt-1 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-300"
         />
       </div>
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400 disabled:opacity-60"
-      >
-        {pending ? "Reopening…" : "Reopen case"}
-      </button>
+      <SubmitButton variant="secondary" pending={pending} pendingLabel="Reopening…">
+        Reopen case
+      </SubmitButton>
       {result && !result.ok ? (
         <p role="alert" className="w-full text-sm font-medium text-red-800">
           {result.message}

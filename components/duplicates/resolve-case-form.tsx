@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { MAX_NOTE_LENGTH, RESOLUTION_LABELS, RESOLUTIONS, type CaseActionResult } from "@/lib/duplicates/resolutions";
 
 type Action = (previous: CaseActionResult | null, form: FormData) => Promise<CaseActionResult>;
@@ -61,13 +62,9 @@ export function ResolveCaseForm({ caseId, action }: { caseId: string; action: Ac
           {result.message}
         </p>
       ) : null}
-      <button
-        type="submit"
-        disabled={pending}
-        className="rounded-md bg-indigo-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400 focus-visible:ring-offset-2 disabled:opacity-60"
-      >
-        {pending ? "Saving…" : "Record resolution"}
-      </button>
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        Record resolution
+      </SubmitButton>
     </form>
   );
 }

@@ -2,7 +2,9 @@
 
 import { useActionState, useId } from "react";
 import { MIN_PASSWORD_LENGTH, ROLE_HELP, ROLE_LABELS, ROLES, type UserActionResult } from "@/lib/users/user-rules";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { ActionMessage } from "./action-message";
+import { NewPasswordInput } from "./new-password-input";
 
 type Action = (previous: UserActionResult | null, form: FormData) => Promise<UserActionResult>;
 
@@ -44,27 +46,14 @@ export function AddUserForm({ action }: { action: Action }) {
         </div>
         <div>
           <label htmlFor={`${id}-password`} className="block text-sm font-medium text-slate-800">First password</label>
-          <input
-            id={`${id}-password`}
-            name="password"
-            type="password"
-            required
-            minLength={MIN_PASSWORD_LENGTH}
-            autoComplete="new-password"
-            aria-describedby={`${id}-password-help`}
-            className={INPUT}
-          />
+          <NewPasswordInput id={`${id}-password`} aria-describedby={`${id}-password-help`} className={INPUT} />
           <p id={`${id}-password-help`} className="mt-1 text-xs text-slate-600">At least {MIN_PASSWORD_LENGTH} characters.</p>
         </div>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400 focus-visible:ring-offset-2 disabled:opacity-60"
-        >
-          {pending ? "Adding…" : "Add user"}
-        </button>
+        <SubmitButton pending={pending} pendingLabel="Adding…">
+          Add user
+        </SubmitButton>
         <ActionMessage result={result} />
       </div>
     </form>

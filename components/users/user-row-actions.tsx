@@ -2,13 +2,13 @@
 
 import { useActionState, useId } from "react";
 import { MIN_PASSWORD_LENGTH, ROLE_LABELS, ROLES, type Role, type UserActionResult } from "@/lib/users/user-rules";
+import { SubmitButton } from "@/components/ui/submit-button";
 import { ActionMessage } from "./action-message";
+import { NewPasswordInput } from "./new-password-input";
 
 type Action = (previous: UserActionResult | null, form: FormData) => Promise<UserActionResult>;
 export type UserRowActionSet = { changeRole: Action; setDisabled: Action; setPassword: Action };
 
-const BUTTON =
-  "rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400 disabled:opacity-60";
 const FIELD = "rounded-md border border-slate-300 bg-white px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-300";
 
 type User = { id: string; email: string; role: Role; disabled: boolean };
@@ -25,9 +25,9 @@ function ChangeRoleForm({ user, action }: { user: User; action: Action }) {
           <option key={role} value={role}>{ROLE_LABELS[role]}</option>
         ))}
       </select>
-      <button type="submit" disabled={pending} className={BUTTON} aria-label={`Change the role of ${user.email}`}>
-        {pending ? "Saving…" : "Change role"}
-      </button>
+      <SubmitButton variant="secondary" pending={pending} pendingLabel="Saving…" label={`Change the role of ${user.email}`}>
+        Change role
+      </SubmitButton>
       <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
     </form>
   );
@@ -46,9 +46,9 @@ function DisableForm({ user, action }: { user: User; action: Action }) {
     >
       <input type="hidden" name="userId" value={user.id} />
       <input type="hidden" name="disabled" value={user.disabled ? "false" : "true"} />
-      <button type="submit" disabled={pending} className={BUTTON} aria-label={`${label} ${user.email}`}>
-        {pending ? "Saving…" : label}
-      </button>
+      <SubmitButton variant="secondary" pending={pending} pendingLabel="Saving…" label={`${label} ${user.email}`}>
+        {label}
+      </SubmitButton>
       <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
     </form>
   );
@@ -65,19 +65,10 @@ function SetPasswordForm({ user, action }: { user: User; action: Action }) {
       <form action={submit} className="mt-2 flex flex-wrap items-center gap-2">
         <input type="hidden" name="userId" value={user.id} />
         <label htmlFor={`${id}-password`} className="sr-only">New password for {user.email}</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          required
-          minLength={MIN_PASSWORD_LENGTH}
-          autoComplete="new-password"
-          placeholder={`at least ${MIN_PASSWORD_LENGTH} characters`}
-          className={FIELD}
-        />
-        <button type="submit" disabled={pending} className={BUTTON}>
-          {pending ? "Saving…" : "Set password"}
-        </button>
+        <NewPasswordInput id={`${id}-password`} placeholder={`at least ${MIN_PASSWORD_LENGTH} characters`} className={FIELD} />
+        <SubmitButton variant="secondary" pending={pending} pendingLabel="Saving…">
+          Set password
+        </SubmitButton>
         <p className="w-full text-xs text-slate-600">Signs them out everywhere.</p>
         <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
       </form>

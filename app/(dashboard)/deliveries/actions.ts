@@ -2,9 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { AccessDenied, authorize } from "@/lib/auth/session";
+import { asAdmin } from "@/lib/auth/admin-action";
 import { getDb } from "@/lib/db/client";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { reprocessDelivery } from "@/lib/deliveries/reprocess-delivery";
 
 export type ReprocessActionState =
@@ -16,24 +15,13 @@ const inputSchema = z.object({ deliveryId: z.guid({ error: "That is not a delive
 
 /** Reprocesses a stored rejected delivery (admins only); answers what happened, never throws for an expected refusal. */
 export async function reprocessDeliveryAction(_previous: ReprocessActionState, form: FormData): Promise<ReprocessActionState> {
-  let user;
-  try {
-    user = await authorize("admin");
-  } catch (error) {
-    if (error instanceof AccessDenied) return { ok: false, message: error.message };
-    throw error;
-  }
-  const input = inputSchema.safeParse({ deliveryId: form.get("deliveryId") });
-  if (!input.success) return { ok: false, message: input.error.issues[0]?.message ?? "That is not a delivery id." };
-
-  try {
+  return asAdmin(async (user) => {
+    const input = inputSchema.safeParse({ deliveryId: form.get("deliveryId") });
+    if (!input.success) return { ok: false, message: input.error.issues[0]?.message ?? "That is not a delivery id." };
     const result = await reprocessDelivery(await getDb(), user, input.data.deliveryId);
     if (!result.ok) return { ok: false, message: result.message };
     revalidatePath("/deliveries", "layout");
     revalidatePath("/overview");
     return { ok: true, message: result.message, deliveryId: result.deliveryId, transactionId: result.transactionId };
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) return { ok: false, message: "The database is unreachable; nothing was changed. Try again in a moment." };
-    throw error;
-  }
+  });
 }

@@ -1,37 +1,20 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { AccessDenied, authorize, type SessionUser } from "@/lib/auth/session";
+import { asAdmin, formText as text } from "@/lib/auth/admin-action";
+import type { SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { addUser, changeUserRole, setUserDisabled, setUserPassword } from "@/lib/users/manage-users";
 import type { UserActionResult } from "@/lib/users/user-rules";
 
-// Server actions behind the users page. authorize("admin") refuses viewers and
-// signed-out callers, and the lib functions check the role again, so posting an
-// action directly gets nowhere.
-
-const text = (form: FormData, name: string) => {
-  const value = form.get(name);
-  return typeof value === "string" ? value : null;
-};
+// Server actions behind the users page. asAdmin refuses viewers and signed-out
+// callers, and the lib functions check the role again, so posting an action
+// directly gets nowhere.
 
 async function run(change: (user: SessionUser) => Promise<UserActionResult>): Promise<UserActionResult> {
-  let user: SessionUser;
-  try {
-    user = await authorize("admin");
-  } catch (error) {
-    if (error instanceof AccessDenied) return { ok: false, message: error.message };
-    throw error;
-  }
-  try {
-    const result = await change(user);
-    if (result.ok) revalidatePath("/users");
-    return result;
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) return { ok: false, message: "The database is unreachable, so nothing was saved. Try again in a moment." };
-    throw error;
-  }
+  const result = await asAdmin(change);
+  if (result.ok) revalidatePath("/users");
+  return result;
 }
 
 export async function addUserAction(_previous: UserActionResult | null, form: FormData): Promise<UserActionResult> {
