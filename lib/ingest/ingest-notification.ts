@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { inTransaction, type SqlRunner } from "@/lib/db/transaction";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Notification } from "@/lib/providers/types";
 import { decideStatus } from "@/lib/transactions/decide-status";
@@ -31,14 +32,16 @@ const ATTEMPTS = 3;
  * statements rather than one ORM call per row: after the order lock, one read
  * (is the event known? what state is the transaction in?) and one write (the
  * transaction, the event and the delivery in a single statement). Each round
- * trip and each ORM call costs the server more CPU than the database's work.
+ * trip and each ORM call costs the server more CPU than the database's work,
+ * which is also why, on PostgreSQL, the transaction runs on the pg pool
+ * directly rather than through Prisma (lib/db/transaction.ts).
  */
 export async function ingestNotification(db: Db, notification: Notification, delivery: Verified): Promise<IngestResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction((tx) => ingestWithin(tx, notification, delivery), {
-        maxWait: 10_000,
-        timeout: 20_000,
+      return await inTransaction(db, (run) => ingestWithin(run, notification, delivery), {
+        maxWaitMs: 10_000,
+        timeoutMs: 20_000,
       });
     } catch (error) {
       // A unique key lost to a concurrent writer: run again and find its row.
@@ -112,21 +115,21 @@ function updateTransaction(n: Notification, id: string, decision: "apply" | "con
   return Prisma.sql`UPDATE transactions SET ${set} WHERE id = ${id}::uuid`;
 }
 
-async function ingestWithin(tx: Prisma.TransactionClient, n: Notification, delivery: Verified): Promise<IngestResult> {
-  await lockOrder(tx, n.provider, n.originalMerchantOrderId ?? n.merchantOrderId);
+async function ingestWithin(run: SqlRunner, n: Notification, delivery: Verified): Promise<IngestResult> {
+  await lockOrder(run, n.provider, n.originalMerchantOrderId ?? n.merchantOrderId);
 
-  const [state] = await tx.$queryRaw<State[]>`
+  const [state] = await run.query<State>(Prisma.sql`
     SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id,
            t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
     FROM (VALUES (1)) AS one (x)
     LEFT JOIN events e ON e.provider = ${n.provider} AND e.event_key = ${n.eventKey}
     LEFT JOIN transactions t
-      ON t.provider = ${n.provider} AND t.kind = CAST(${n.kind}::text AS "TransactionKind") AND t.provider_transaction_id = ${n.providerTransactionId}`;
+      ON t.provider = ${n.provider} AND t.kind = CAST(${n.kind}::text AS "TransactionKind") AND t.provider_transaction_id = ${n.providerTransactionId}`);
 
   const deliveryId = uuid7();
   if (state?.event_id && state.event_transaction_id) {
     const ids = { delivery: deliveryId, event: state.event_id, transaction: state.event_transaction_id };
-    await tx.$executeRaw(insertDelivery(delivery, "duplicate", ids));
+    await run.execute(insertDelivery(delivery, "duplicate", ids));
     return { outcome: "duplicate", deliveryId, transactionId: ids.transaction, eventId: ids.event, applied: false };
   }
 
@@ -152,11 +155,11 @@ async function ingestWithin(tx: Prisma.TransactionClient, n: Notification, deliv
     VALUES (${eventId}::uuid, ${n.provider}, ${n.eventKey}, ${n.eventName}, CAST(${n.status}::text AS "TransactionStatus"),
             ${n.providerStatus}, ${time(delivery.receivedAt)}, ${json(n.payload)}, ${applied}, ${transactionId}::uuid)`;
   // One statement: foreign keys are checked at its end, when all three rows exist.
-  await tx.$executeRaw`
+  await run.execute(Prisma.sql`
     WITH ${writeTransaction ? Prisma.sql`written_transaction AS (${writeTransaction}),` : Prisma.empty}
          written_event AS (${insertEvent})
-    ${insertDelivery(delivery, "accepted", { delivery: deliveryId, event: eventId, transaction: transactionId })}`;
-  if (applied) await flagDuplicates(tx, { id: transactionId, reusableOrder }, n);
+    ${insertDelivery(delivery, "accepted", { delivery: deliveryId, event: eventId, transaction: transactionId })}`);
+  if (applied) await flagDuplicates(run, { id: transactionId, reusableOrder }, n);
 
   return { outcome: "accepted", deliveryId, transactionId, eventId, applied };
 }
