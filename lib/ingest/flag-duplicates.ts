@@ -49,7 +49,31 @@ async function openCase(run: SqlRunner, provider: string, merchantOrderId: strin
   return found!.id;
 }
 
-export async function flagDuplicates(run: SqlRunner, transaction: Flagged, notification: Notification): Promise<void> {
+/** Other successful payments of a one-time order, and the order's case if it has one. */
+export type DuplicateCheck = { others: number; case_id: string | null };
+
+/** Whether flagDuplicates will look for other payments of the order: a successful, undeclared payment of a one-time order. */
+export function needsDuplicateCheck(notification: Notification, reusableOrder: boolean): boolean {
+  return notification.kind === "payment" && notification.status === "succeeded" && !notification.declaredDuplicate && !reusableOrder;
+}
+
+/**
+ * That look-up as a SELECT list, so the ingest can ask it in the statement that
+ * writes the transaction (every successful payment runs it). That statement's
+ * snapshot is taken after the order lock, and the look-up leaves the
+ * transaction being written out, so it finds what a query of its own would.
+ */
+export function duplicateCheckColumns(provider: string, merchantOrderId: string, transactionId: string): Prisma.Sql {
+  return Prisma.sql`
+    (SELECT count(*)::int FROM transactions
+     WHERE provider = ${provider} AND kind = 'payment' AND merchant_order_id = ${merchantOrderId}
+       AND status = 'succeeded' AND reusable_order = false AND id <> ${transactionId}::uuid AND ${NOT_DECLARED}
+    ) AS others,
+    (SELECT id::text FROM duplicate_cases WHERE provider = ${provider} AND merchant_order_id = ${merchantOrderId}) AS case_id`;
+}
+
+/** `checked`: the look-up's answer when the caller already has it (see duplicateCheckColumns). */
+export async function flagDuplicates(run: SqlRunner, transaction: Flagged, notification: Notification, checked?: DuplicateCheck): Promise<void> {
   const { provider } = notification;
   if (notification.kind !== "payment" || notification.status !== "succeeded") return;
 
@@ -72,13 +96,8 @@ export async function flagDuplicates(run: SqlRunner, transaction: Flagged, notif
 
   if (transaction.reusableOrder) return;
 
-  // Every successful payment runs this, so the two look-ups (other payments of the order, its case) are one query.
-  const [found] = await run.query<{ others: number; case_id: string | null }>(Prisma.sql`
-    SELECT (SELECT count(*)::int FROM transactions
-            WHERE provider = ${provider} AND kind = 'payment' AND merchant_order_id = ${notification.merchantOrderId}
-              AND status = 'succeeded' AND reusable_order = false AND id <> ${transaction.id}::uuid AND ${NOT_DECLARED}
-           ) AS others,
-           (SELECT id::text FROM duplicate_cases WHERE provider = ${provider} AND merchant_order_id = ${notification.merchantOrderId}) AS case_id`);
+  const found =
+    checked ?? (await run.query<DuplicateCheck>(Prisma.sql`SELECT ${duplicateCheckColumns(provider, notification.merchantOrderId, transaction.id)}`))[0];
   if (!found?.others) {
     if (found?.case_id) {
       await run.execute(Prisma.sql`
