@@ -7,7 +7,8 @@ import pg from "pg";
 // SHA256withRSA signature with node:crypto, read the JSON — and sends the same
 // SQL the app's ingest sends on PostgreSQL, in one transaction, acknowledging
 // after COMMIT.
-// The gap between this and the app is the cost of Next, Prisma and validation.
+// The gap between this and the app is the cost of Next and of the app's own
+// request handling (schema validation, header redaction, the Prisma.sql builder).
 //
 // DATABASE_URL, PORT, POOL_SIZE and the three *_PUBLIC_KEY variables (base64 SPKI).
 
