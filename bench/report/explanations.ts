@@ -19,7 +19,17 @@ function ingestCosts(results: Results) {
       perNotification(baseline[phase].serverCpuMs + baseline[phase].postgresCpuMs, baseline[phase].ok),
     ),
   );
-  return { appServer, appPostgres, baseServer, basePostgres, cheapest, cores: results.machine.cores };
+  const baseFixedPostgres = perNotification(baseline.fixed.postgresCpuMs, baseline.fixed.ok);
+  return {
+    appServer,
+    appPostgres,
+    baseServer,
+    basePostgres,
+    baseFixedPostgres,
+    baseThroughput: baseline.saturation.throughput,
+    cheapest,
+    cores: results.machine.cores,
+  };
 }
 
 const f = (value: number) => value.toFixed(2);
@@ -36,15 +46,20 @@ export const explanations: Record<string, (results: Results) => string> = {
     const c = ingestCosts(results);
     const ceiling = (c.cores * 1000) / c.cheapest;
     const target = targets.saturationPerSecond.toLocaleString("en-US");
+    const machineBound =
+      `With the database, the server and the load generator on the same ${c.cores} cores, the baseline's cheapest run ` +
+      `(${f(c.cheapest)} ms of server and database CPU per notification) bounds any server that keeps the guarantees at about ` +
+      `${Math.round(ceiling)}/s (${c.cores} × 1000 ms ÷ ${f(c.cheapest)} ms), before the load generator's own share and whatever else runs on the machine`;
     const bound =
       ceiling < targets.saturationPerSecond
-        ? `With the database, the server and the load generator on the same ${c.cores} cores, even the baseline cannot pass about ` +
-          `${Math.round(ceiling)}/s (${c.cores} × 1000 ms ÷ ${f(c.cheapest)} ms of server and database CPU in its cheapest run, before the load ` +
-          `generator's own share and whatever else runs on the machine), so ${target}/s is out of reach on this machine for any server that ` +
-          `keeps the guarantees; the app is further held back by its own CPU (see the ratio below).`
-        : `At the baseline's cost (${f(c.cheapest)} ms of server and database CPU in its cheapest run) ${c.cores} cores could serve about ` +
-          `${Math.round(ceiling)}/s before the load generator's share and whatever else runs on the machine; the app's own CPU per notification ` +
-          `(${f(c.appServer)} ms in its server, ${f(c.appPostgres)} ms in PostgreSQL) is what keeps it below ${target}/s (see the ratio below).`;
+        ? `${machineBound}, so ${target}/s is out of reach on this machine; the app is further held back by its own CPU (see the ratio below).`
+        : c.baseThroughput < targets.saturationPerSecond
+          ? `${machineBound}; at saturation, though, PostgreSQL's CPU per notification rose (baseline: ${f(c.baseFixedPostgres)} ms at the fixed ` +
+            `rate, ${f(c.basePostgres)} ms with ${config.ingest.saturationConnections} connections at once) and the baseline itself reached only ` +
+            `${Math.round(c.baseThroughput)}/s, so ${target}/s is out of reach on this machine even for the bare baseline, and the app is further held back ` +
+            `by its own CPU (see the ratio below).`
+          : `${machineBound}. The baseline reached ${Math.round(c.baseThroughput)}/s: the app's own CPU per notification (${f(c.appServer)} ms ` +
+            `in its server, ${f(c.appPostgres)} ms in PostgreSQL) is what keeps it below ${target}/s (see the ratio below).`;
     return (
       `Each notification is a durable database transaction: BEGIN with an advisory lock on the order (one round trip), a read, one write ` +
       `statement (transaction, event and delivery rows, with their indexes; for a successful one-time payment it also returns the look-up ` +
@@ -56,16 +71,14 @@ export const explanations: Record<string, (results: Results) => string> = {
   "ingest-fixed-p99": (results) => {
     const { app } = results.ingest!;
     const capacity = Math.round(app.saturation.throughput);
-    const why =
-      capacity < config.ingest.fixedRate
-        ? `${config.ingest.fixedRate}/s is above what the app sustains on this machine (${capacity}/s at saturation), so at that rate requests ` +
-          `wait for a free connection and a free core: the latency measured is queueing, and it grows for as long as the run lasts`
-        : `The app sustained ${capacity}/s at saturation, close enough to ${config.ingest.fixedRate}/s on cores shared with the database and the ` +
-          `load generator that requests still wait for a free core: the latency measured is mostly queueing`;
+    const achieved = Math.round(app.fixed.throughput);
     return (
-      `${why} (${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies). ` +
-      `Below saturation a notification costs a few milliseconds of CPU (the CPU columns in the Ingest section) and four round trips to the ` +
-      `database; the fix is capacity, the same as for throughput.`
+      `Asked for ${config.ingest.fixedRate}/s, the app achieved ${achieved}/s (${app.fixed.lateSends} sends could not leave on time because ` +
+      `all ${config.ingest.fixedConnections} connections were waiting for replies); with ${config.ingest.saturationConnections} connections ` +
+      `at once it sustained ${capacity}/s. ${config.ingest.fixedRate}/s is at or beyond what it sustains on cores shared with the database and ` +
+      `the load generator, so requests wait for a free connection and a free core: the latency measured is mostly queueing. Below saturation ` +
+      `a notification costs a few milliseconds of CPU (the CPU columns in the Ingest section) and four round trips to the database; the fix ` +
+      `is capacity, the same as for throughput.`
     );
   },
   "ingest-ratio": (results) => {
@@ -75,7 +88,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `SQL, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ratio. ` +
       `Done: on PostgreSQL the ingest's transaction runs on the pg pool directly instead of Prisma's interactive transaction (which cost about ` +
       `0.7 ms of CPU by itself, and each query through Prisma 0.35–0.55 ms against about 0.1 ms through pg); BEGIN carries the order lock and ` +
-      `the write statement returns the duplicate look-up, so a notification is four round trips instead of six; proxy.ts no longer runs for ` +
+      `the write statement returns the duplicate look-up, so a notification is four round trips instead of five or six; proxy.ts no longer runs for ` +
       `the webhook routes. The webhook handler itself, called in-process without Next on PostgreSQL, costs about 0.7 ms of CPU ` +
       `per notification including building the Request (signature check, schema validation, header redaction, the SQL); the rest of the app ` +
       `server's figure is Next's request handling: routing, the route module's wrapper and async-context tracking, web Request and Response ` +
