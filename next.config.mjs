@@ -18,7 +18,9 @@ const nextConfig = {
   async headers() {
     const production = process.env.NODE_ENV === "production";
     const hsts = { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" };
-    // The Content-Security-Policy is set per request, with a nonce, in proxy.ts.
+    // The Content-Security-Policy is set per request, with a nonce, in proxy.ts, and by the provider
+    // webhook route for its own answers (proxy.ts does not run there). A header set here would replace
+    // the route's.
     return [{ source: "/:path*", headers: production ? [...staticHeaders, hsts] : staticHeaders }];
   },
 };

@@ -1,11 +1,14 @@
-// Runs before every page and API route (Next 16's proxy, formerly middleware).
+// Runs before every page and API route (Next 16's proxy, formerly middleware),
+// except the provider webhooks at /api/webhooks/<provider>: they need neither a
+// session nor a nonce, take most of the traffic, and set their own
+// Content-Security-Policy (app/api/webhooks/[provider]/route.ts).
 // 1. Sets a per-request Content-Security-Policy nonce.
 // 2. No session, no data: pages redirect to sign-in and come back after it;
 //    APIs answer 401 JSON. Each page, route and action checks the session again.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { contentSecurityPolicy } from "@/lib/security-headers";
+import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
 // Reachable without a session: provider webhooks, next-auth itself, the health check, sign-in.
 const PUBLIC = /^\/(api\/webhooks\/|api\/auth\/|api\/health$|sign-in$)/;
@@ -22,7 +25,7 @@ function decodablePath(pathname: string): boolean {
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
-  const nonce = btoa(crypto.randomUUID());
+  const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, env.NODE_ENV === "development");
   const { pathname, search } = request.nextUrl;
 
@@ -30,7 +33,8 @@ export async function proxy(request: NextRequest) {
   if (!decodablePath(pathname)) {
     response = NextResponse.json({ error: { code: "path_malformed", message: "The URL path holds a malformed percent-escape." } }, { status: 400 });
   } else if (pathname.startsWith("/api/") && PUBLIC.test(pathname)) {
-    // Untouched: webhook deliveries store the request headers exactly as they arrived.
+    // Untouched: webhook deliveries store the request headers exactly as they arrived
+    // (a webhook path with an odd shape, e.g. an uppercase provider, still comes here).
     response = NextResponse.next();
   } else if (PUBLIC.test(pathname) || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))?.sub) {
     const headers = new Headers(request.headers);
@@ -48,6 +52,11 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
+// Left out: static assets, and webhook paths that are a plain provider name
+// (lowercase letters, digits, dashes). Any other path under /api/webhooks/ — a
+// percent-escape, a nested path, a trailing slash — still comes here, so a
+// malformed escape is still a 400 rather than Next's bare 500. The static
+// security headers of next.config.mjs apply to every path, these included.
 export const config = {
-  matcher: ["/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|robots\\.txt$).*)"],
+  matcher: ["/((?!_next/static/|_next/image/|favicon\\.ico$|icon\\.svg$|robots\\.txt$|api/webhooks/[a-z0-9-]+$).*)"],
 };

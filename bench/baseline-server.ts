@@ -5,8 +5,10 @@ import pg from "pg";
 // The ingest baseline: node:http and a pg Pool, nothing else. Per notification
 // it does what the app does — read the exact bytes (1 MiB cap), check the
 // SHA256withRSA signature with node:crypto, read the JSON — and sends the same
-// SQL the app's ingest sends, in one transaction, acknowledging after COMMIT.
-// The gap between this and the app is the cost of Next, Prisma and validation.
+// SQL the app's ingest sends on PostgreSQL, in one transaction, acknowledging
+// after COMMIT.
+// The gap between this and the app is the cost of Next and of the app's own
+// request handling (schema validation, header redaction, the Prisma.sql builder).
 //
 // DATABASE_URL, PORT, POOL_SIZE and the three *_PUBLIC_KEY variables (base64 SPKI).
 
@@ -113,8 +115,8 @@ const NOT_DECLARED = "(order_type IS NULL OR order_type <> 'DUPLICATE_PAYMENT')"
 async function ingest(n: Notification, body: Buffer, headers: string, receivedAt: Date): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${n.provider}:${n.originalOrderId ?? n.orderId}`]);
+    // BEGIN and the order lock in one simple-protocol message, as lib/db/transaction.ts sends them.
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`${n.provider}:${n.originalOrderId ?? n.orderId}`)}, 0))`);
     const { rows } = await client.query(
       `SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id, t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
        FROM (VALUES (1)) AS one (x)
@@ -159,14 +161,18 @@ async function ingest(n: Notification, body: Buffer, headers: string, receivedAt
     }
     params[8] = applied;
     params[9] = transactionId;
-    await client.query(
+    const insertDelivery = `INSERT INTO deliveries (${deliveryColumns}) VALUES ($11, $7, $2, 'POST', 'accepted', 200, $15, true, $12, NULL, $13, $14, false, $1, $10)`;
+    // A successful one-time payment gets the duplicate look-up back from the write, as the app's ingest does.
+    const check = applied && n.kind === "payment" && n.status === "succeeded" && !n.declared && !reusable;
+    if (check) params.push(n.orderId);
+    const { rows: written } = await client.query(
       `WITH ${write} written_event AS (
          INSERT INTO events (id, provider, event_key, event_name, status, provider_status, received_at, payload, applied, transaction_id)
          VALUES ($1, $2, $3, $4, CAST($5::text AS "TransactionStatus"), $6, $7, $8, $9, $10))
-       INSERT INTO deliveries (${deliveryColumns}) VALUES ($11, $7, $2, 'POST', 'accepted', 200, $15, true, $12, NULL, $13, $14, false, $1, $10)`,
+       ${check ? `, written_delivery AS (${insertDelivery}) SELECT ${duplicateLookUp("$2", `$${params.length}`, "$10")}` : insertDelivery}`,
       params,
     );
-    if (applied && n.kind === "payment" && n.status === "succeeded") await flag(client, n, transactionId, reusable);
+    if (applied && n.kind === "payment" && n.status === "succeeded") await flag(client, n, transactionId, reusable, written[0]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
@@ -176,8 +182,14 @@ async function ingest(n: Notification, body: Buffer, headers: string, receivedAt
   }
 }
 
+/** Other successful payments of the order and its case (lib/ingest/flag-duplicates.ts's duplicateCheckColumns). */
+const duplicateLookUp = (provider: string, orderId: string, transactionId: string) =>
+  `(SELECT count(*)::int FROM transactions WHERE provider = ${provider} AND kind = 'payment' AND merchant_order_id = ${orderId} AND status = 'succeeded'
+           AND reusable_order = false AND id <> ${transactionId} AND ${NOT_DECLARED}) AS others,
+   (SELECT id::text FROM duplicate_cases WHERE provider = ${provider} AND merchant_order_id = ${orderId}) AS case_id`;
+
 /** The same reads and writes as lib/ingest/flag-duplicates.ts. */
-async function flag(client: pg.PoolClient, n: Notification, transactionId: string, reusable: boolean): Promise<void> {
+async function flag(client: pg.PoolClient, n: Notification, transactionId: string, reusable: boolean, checked?: { others: number; case_id: string | null }): Promise<void> {
   const openCase = async (orderId: string, column: "declared" | "detected") => {
     const found = await client.query(
       `INSERT INTO duplicate_cases (id, provider, merchant_order_id, ${column}) VALUES ($1, $2, $3, true)
@@ -198,20 +210,18 @@ async function flag(client: pg.PoolClient, n: Notification, transactionId: strin
     return;
   }
   if (reusable) return;
-  const { rows } = await client.query(
-    `SELECT ARRAY(SELECT id::text FROM transactions WHERE provider = $1 AND kind = 'payment' AND merchant_order_id = $2 AND status = 'succeeded'
-                  AND reusable_order = false AND id <> $3 AND ${NOT_DECLARED}) AS others,
-            (SELECT id::text FROM duplicate_cases WHERE provider = $1 AND merchant_order_id = $2) AS case_id`,
-    [n.provider, n.orderId, transactionId],
-  );
-  const others: string[] = rows[0].others;
-  if (others.length === 0) {
-    if (rows[0].case_id) await client.query("UPDATE transactions SET duplicate_case_id = $2 WHERE id = $1", [transactionId, rows[0].case_id]);
+  const found = checked ?? (await client.query(`SELECT ${duplicateLookUp("$1", "$2", "$3")}`, [n.provider, n.orderId, transactionId])).rows[0];
+  if (!found.others) {
+    if (found.case_id) await client.query("UPDATE transactions SET duplicate_case_id = $2 WHERE id = $1", [transactionId, found.case_id]);
     return;
   }
   const caseId = await openCase(n.orderId, "detected");
   await client.query("UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'detected' WHERE id = $1", [transactionId, caseId]);
-  await client.query("UPDATE transactions SET duplicate_case_id = $1 WHERE id = ANY($2) AND duplicate_case_id IS NULL", [caseId, others]);
+  await client.query(
+    `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND merchant_order_id = $3 AND status = 'succeeded'
+     AND reusable_order = false AND id <> $4 AND ${NOT_DECLARED} AND duplicate_case_id IS NULL`,
+    [caseId, n.provider, n.orderId, transactionId],
+  );
 }
 
 function answer(response: ServerResponse, status: number, body: string): void {

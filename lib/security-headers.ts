@@ -17,3 +17,8 @@ export function contentSecurityPolicy(nonce: string, dev: boolean): string {
     "frame-ancestors 'none'",
   ].join("; ");
 }
+
+/** A fresh nonce for one response's policy. */
+export function newNonce(): string {
+  return btoa(crypto.randomUUID());
+}

@@ -19,54 +19,83 @@ function ingestCosts(results: Results) {
       perNotification(baseline[phase].serverCpuMs + baseline[phase].postgresCpuMs, baseline[phase].ok),
     ),
   );
-  return { appServer, appPostgres, baseServer, basePostgres, cheapest, cores: results.machine.cores };
+  const baseFixedPostgres = perNotification(baseline.fixed.postgresCpuMs, baseline.fixed.ok);
+  return {
+    appServer,
+    appPostgres,
+    baseServer,
+    basePostgres,
+    baseFixedPostgres,
+    baseThroughput: baseline.saturation.throughput,
+    cheapest,
+    cores: results.machine.cores,
+  };
 }
 
 const f = (value: number) => value.toFixed(2);
 
 const CAPACITY_FIX =
   "What would fix it: give PostgreSQL its own cores (a managed database or a second machine) so the app's CPU and the database's are not " +
-  "drawn from the same two cores; or make an ingest one round trip (the lock, the reads and the writes in a PL/pgSQL function, which " +
-  "takes a fresh snapshot per statement under READ COMMITTED, so the order lock still protects the reads), which roughly halves the " +
-  "database's per-notification CPU and removes most of the app's. Relaxing durability (synchronous_commit = off) would also raise it, " +
+  "drawn from the same two cores; or make an ingest one round trip (the reads and the writes in a PL/pgSQL function called in one " +
+  "statement, which would still take the order lock first: under READ COMMITTED each statement inside it takes a fresh snapshot), which " +
+  "cuts the database's per-statement work and the app's per-query work. Relaxing durability (synchronous_commit = off) would also raise it, " +
   "but would acknowledge notifications that a crash can lose, which Payhook must never do.";
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
     const c = ingestCosts(results);
     const ceiling = (c.cores * 1000) / c.cheapest;
+    const target = targets.saturationPerSecond.toLocaleString("en-US");
+    const machineBound =
+      `With the database, the server and the load generator on the same ${c.cores} cores, the baseline's cheapest run ` +
+      `(${f(c.cheapest)} ms of server and database CPU per notification) bounds any server that keeps the guarantees at about ` +
+      `${Math.round(ceiling)}/s (${c.cores} × 1000 ms ÷ ${f(c.cheapest)} ms), before the load generator's own share and whatever else runs on the machine`;
+    const bound =
+      ceiling < targets.saturationPerSecond
+        ? `${machineBound}, so ${target}/s is out of reach on this machine; the app is further held back by its own CPU (see the ratio below).`
+        : c.baseThroughput < targets.saturationPerSecond
+          ? `${machineBound}; at saturation, though, PostgreSQL's CPU per notification rose (baseline: ${f(c.baseFixedPostgres)} ms at the fixed ` +
+            `rate, ${f(c.basePostgres)} ms with ${config.ingest.saturationConnections} connections at once) and the baseline itself reached only ` +
+            `${Math.round(c.baseThroughput)}/s, so ${target}/s is out of reach on this machine even for the bare baseline, and the app is further held back ` +
+            `by its own CPU (see the ratio below).`
+          : `${machineBound}. The baseline reached ${Math.round(c.baseThroughput)}/s: the app's own CPU per notification (${f(c.appServer)} ms ` +
+            `in its server, ${f(c.appPostgres)} ms in PostgreSQL) is what keeps it below ${target}/s (see the ratio below).`;
     return (
-      `Each notification is a durable database transaction: an advisory lock on the order, a read, one write statement (transaction, event ` +
-      `and delivery rows, with their indexes) and, for a successful one-time payment, the duplicate check, then a COMMIT that waits for the WAL flush. ` +
-      `Measured per notification in this run: PostgreSQL ${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms (baseline), the baseline server ` +
-      `${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. With the database, the server and the load generator on the same ${c.cores} cores, even ` +
-      `the baseline cannot pass about ${Math.round(ceiling)}/s (${c.cores} × 1000 ms ÷ ${f(c.cheapest)} ms of server and database CPU in its cheapest run, before the load generator's ` +
-      `own share and whatever else runs on the machine), so ${targets.saturationPerSecond.toLocaleString("en-US")}/s is out of reach on this machine for any server ` +
-      `that keeps the guarantees; the app is further held back by its own CPU (see the ratio below). ${CAPACITY_FIX}`
+      `Each notification is a durable database transaction: BEGIN with an advisory lock on the order (one round trip), a read, one write ` +
+      `statement (transaction, event and delivery rows, with their indexes; for a successful one-time payment it also returns the look-up ` +
+      `for other payments of the order), then a COMMIT that waits for the WAL flush. Measured per notification in this run: PostgreSQL ` +
+      `${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms (baseline), the baseline server ${f(c.baseServer)} ms, the app server ` +
+      `${f(c.appServer)} ms. ${bound} ${CAPACITY_FIX}`
     );
   },
   "ingest-fixed-p99": (results) => {
     const { app } = results.ingest!;
+    const capacity = Math.round(app.saturation.throughput);
+    const achieved = Math.round(app.fixed.throughput);
     return (
-      `${config.ingest.fixedRate}/s is above what the app sustains on this machine (${Math.round(app.saturation.throughput)}/s at saturation), so at that ` +
-      `rate requests wait for a free connection and a free core: the latency measured is queueing, and it grows for as long as the run lasts ` +
-      `(${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies). ` +
-      `Below saturation a notification costs a few milliseconds of CPU (the CPU columns in the Ingest section) and a handful of round trips; the fix is capacity, the same as for throughput.`
+      `Asked for ${config.ingest.fixedRate}/s, the app achieved ${achieved}/s (${app.fixed.lateSends} sends could not leave on time because ` +
+      `all ${config.ingest.fixedConnections} connections were waiting for replies); with ${config.ingest.saturationConnections} connections ` +
+      `at once it sustained ${capacity}/s. ${config.ingest.fixedRate}/s is at or beyond what it sustains on cores shared with the database and ` +
+      `the load generator, so requests wait for a free connection and a free core: the latency measured is mostly queueing. Below saturation ` +
+      `a notification costs a few milliseconds of CPU (the CPU columns in the Ingest section) and four round trips to the database; the fix ` +
+      `is capacity, the same as for throughput.`
     );
   },
   "ingest-ratio": (results) => {
     const c = ingestCosts(results);
     return (
-      `The app spends ${f(c.appServer)} ms of CPU per notification in Node against the baseline's ${f(c.baseServer)} ms for the same SQL; on a CPU-bound ` +
-      `machine that ratio, not the database, sets the throughput ratio. Profiles (node --cpu-prof on the production server and on the ingest ` +
-      `in-process) put the difference in Prisma's client and Next's request handling: an interactive $transaction costs about 0.7 ms of CPU by ` +
-      `itself and each query through Prisma 0.35–0.55 ms, against about 0.1 ms through pg directly; Next adds about 2–3 ms per request (routing, the ` +
-      `proxy, which runs for webhook routes too, web Request/Response objects and async-context tracking). Done: the ingest now sends 5.5 ` +
-      `statements per notification instead of 8.75, as raw SQL without Prisma's query compiler (the read of the event and of the transaction is one ` +
-      `query, the transaction, event and delivery one statement, the duplicate check one query), which cut the ingest's CPU per notification from ` +
-      `10.7 ms to about 6 ms measured in-process, and the production server's from 13.4 ms to about 7 ms. What would close the rest: run the ingest's transaction on a pg pool directly (PostgreSQL only; ` +
-      `PGlite keeps the Prisma path), or the one-round-trip PL/pgSQL ingest; leave the webhook routes out of proxy.ts's matcher (they need no CSP ` +
-      `nonce or session check); and serve webhooks from a plain Node handler outside Next.`
+      `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
+      `SQL, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ratio. ` +
+      `Done: on PostgreSQL the ingest's transaction runs on the pg pool directly instead of Prisma's interactive transaction (which cost about ` +
+      `0.7 ms of CPU by itself, and each query through Prisma 0.35–0.55 ms against about 0.1 ms through pg); BEGIN carries the order lock and ` +
+      `the write statement returns the duplicate look-up, so a notification is four round trips instead of five or six; proxy.ts no longer runs for ` +
+      `the webhook routes. The webhook handler itself, called in-process without Next on PostgreSQL, costs about 0.7 ms of CPU ` +
+      `per notification including building the Request (signature check, schema validation, header redaction, the SQL); the rest of the app ` +
+      `server's figure is Next's request handling: routing, the route module's wrapper and async-context tracking, web Request and Response ` +
+      `objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: serve the webhooks from ` +
+      `a plain Node handler outside Next (a small separate server or function around lib/webhooks/handle-webhook.ts), since they need none of ` +
+      `Next's per-request work; or the one-round-trip PL/pgSQL ingest, which shrinks both servers' database work alike and so narrows the gap ` +
+      `only a little.`
     );
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",
@@ -78,10 +107,10 @@ export const explanations: Record<string, (results: Results) => string> = {
     "The stream is pull-based with one chunk of buffer, so growth should stay near one batch; a miss means the client read faster than " +
     "the server freed memory (garbage collection lag), and a smaller batch or an explicit highWaterMark in bytes would bound it.",
   "browser-js": () =>
-    "zod reaches the browser: lib/transactions/transaction-filters.ts builds its zod schemas at module load and the client components of the " +
-    "table (components/transactions/*) import its constants and toSearchParams from it, so the whole zod runtime (about 30 KB gzip, in the chunk " +
-    "that also holds @tanstack/react-table) ships with the page. What would fix it: move the constants, types and toSearchParams that the client " +
-    "needs into a zod-free module (e.g. lib/transactions/transaction-query-params.ts) and keep the schema in the server-side module; the next " +
-    "largest items are React DOM and Next's runtime, shared by every page, and next-auth's client (12 KB gzip, for the sign-out button), which a " +
-    "plain form POST to /api/auth/signout would replace.",
+    "The page's scripts are React DOM and Next's client runtime (shared by every page), @tanstack/react-table and the page's own " +
+    "components (the table below lists each chunk). zod stays on the server: the table's client components take the list's constants and " +
+    "query strings from lib/transactions/transaction-query-params.ts, which has none, and the sign-out button is a plain form, without " +
+    "next-auth's client. What would cut " +
+    "more: render the table's header and pagination without @tanstack/react-table (sorting and paging are URL navigations already), or " +
+    "check each \"use client\" module's imports for anything else that pulls a library into the page.",
 };

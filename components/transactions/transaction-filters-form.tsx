@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRef, type FormEvent } from "react";
 import { PROVIDER_LABELS } from "@/lib/format";
-import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-filters";
+import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 import { useTransactionsNavigation } from "./use-transactions-navigation";
 
 // Selects and the checkbox apply at once; typed fields (search, currency,

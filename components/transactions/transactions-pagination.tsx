@@ -1,6 +1,6 @@
 "use client";
 
-import { PAGE_SIZES } from "@/lib/transactions/transaction-filters";
+import { PAGE_SIZES } from "@/lib/transactions/transaction-query-params";
 
 type Props = {
   page: number;

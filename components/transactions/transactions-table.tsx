@@ -2,7 +2,7 @@
 
 import { functionalUpdate, useTable, type PaginationState, type SortingState, type Updater } from "@tanstack/react-table";
 import { useMemo } from "react";
-import { SORT_KEYS, type SortKey, type TransactionQuery } from "@/lib/transactions/transaction-filters";
+import { SORT_KEYS, type SortKey, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 import { transactionColumns, transactionTableFeatures } from "./transaction-columns";
 import type { TransactionTableRow } from "./transaction-table-row";
 import { TransactionsPagination } from "./transactions-pagination";

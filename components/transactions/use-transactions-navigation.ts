@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useTransition } from "react";
-import { toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-filters";
+import { toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 
 /** Moves to a new list state by pushing its query string, so each change is a history entry. */
 export function useTransactionsNavigation(query: TransactionQuery) {

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -7,15 +8,38 @@ import { openPglite } from "./pglite";
 
 export type Db = PrismaClient;
 
+// The pg pool behind each PostgreSQL client, for the ingest, which runs its
+// transaction on it directly (lib/db/transaction.ts): Prisma's interactive
+// transaction and per-query work cost more CPU than the database's own work
+// on that path. Prisma and the ingest share the one pool, so DATABASE_POOL_SIZE
+// still bounds the connections. Kept on globalThis for the reason getDb's
+// client is: Next may evaluate this module more than once.
+const pools = ((globalThis as typeof globalThis & { __payhookPgPools?: WeakMap<Db, pg.Pool> }).__payhookPgPools ??= new WeakMap());
+
+/** The pg pool a PostgreSQL client runs on; undefined for PGlite. */
+export function postgresPoolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db);
+}
+
 export function createPostgresClient(url: string, poolSize = 10): Db {
-  const adapter = new PrismaPg({
+  const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Fail fast when the server is away, so a webhook answers 503 in seconds, not minutes.
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  return new PrismaClient({ adapter });
+  // An idle connection the server dropped is discarded by the pool; the next query reports the outage.
+  pool.on("error", () => undefined);
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const disconnect = client.$disconnect.bind(client);
+  // Prisma leaves a pool it was given open; ending the client ends its pool too.
+  client.$disconnect = async () => {
+    await disconnect();
+    if (!pool.ending) await pool.end();
+  };
+  pools.set(client, pool);
+  return client;
 }
 
 export function prismaForPglite(pglite: PGlite): Db {

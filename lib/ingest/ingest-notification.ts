@@ -1,11 +1,12 @@
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { inTransaction, type SqlRunner } from "@/lib/db/transaction";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Notification } from "@/lib/providers/types";
 import { decideStatus } from "@/lib/transactions/decide-status";
 import type { DeliveryInput } from "./delivery-input";
-import { flagDuplicates } from "./flag-duplicates";
-import { lockOrder } from "./lock-order";
+import { duplicateCheckColumns, flagDuplicates, needsDuplicateCheck, type DuplicateCheck } from "./flag-duplicates";
+import { orderLockKey } from "./lock-order";
 import { uuid7 } from "./uuid7";
 
 export type IngestResult = {
@@ -28,17 +29,22 @@ const ATTEMPTS = 3;
  * may be acknowledged.
  *
  * This is the hot path of every webhook, so it is written as a few SQL
- * statements rather than one ORM call per row: after the order lock, one read
- * (is the event known? what state is the transaction in?) and one write (the
- * transaction, the event and the delivery in a single statement). Each round
- * trip and each ORM call costs the server more CPU than the database's work.
+ * statements rather than one ORM call per row: after the order lock (sent with
+ * BEGIN), one read (is the event known? what state is the transaction in?) and
+ * one write (the transaction, the event and the delivery in a single statement,
+ * which for a successful payment also looks for other payments of its order),
+ * then COMMIT. Further statements only when a duplicate is found. Each round
+ * trip and each ORM call costs the server more CPU than the database's work,
+ * which is also why, on PostgreSQL, the transaction runs on the pg pool
+ * directly rather than through Prisma (lib/db/transaction.ts).
  */
 export async function ingestNotification(db: Db, notification: Notification, delivery: Verified): Promise<IngestResult> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction((tx) => ingestWithin(tx, notification, delivery), {
-        maxWait: 10_000,
-        timeout: 20_000,
+      return await inTransaction(db, (run) => ingestWithin(run, notification, delivery), {
+        maxWaitMs: 10_000,
+        timeoutMs: 20_000,
+        advisoryLock: orderLockKey(notification.provider, notification.originalMerchantOrderId ?? notification.merchantOrderId),
       });
     } catch (error) {
       // A unique key lost to a concurrent writer: run again and find its row.
@@ -112,21 +118,20 @@ function updateTransaction(n: Notification, id: string, decision: "apply" | "con
   return Prisma.sql`UPDATE transactions SET ${set} WHERE id = ${id}::uuid`;
 }
 
-async function ingestWithin(tx: Prisma.TransactionClient, n: Notification, delivery: Verified): Promise<IngestResult> {
-  await lockOrder(tx, n.provider, n.originalMerchantOrderId ?? n.merchantOrderId);
-
-  const [state] = await tx.$queryRaw<State[]>`
+/** Runs under the order's advisory lock, taken when the transaction began. */
+async function ingestWithin(run: SqlRunner, n: Notification, delivery: Verified): Promise<IngestResult> {
+  const [state] = await run.query<State>(Prisma.sql`
     SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id,
            t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
     FROM (VALUES (1)) AS one (x)
     LEFT JOIN events e ON e.provider = ${n.provider} AND e.event_key = ${n.eventKey}
     LEFT JOIN transactions t
-      ON t.provider = ${n.provider} AND t.kind = CAST(${n.kind}::text AS "TransactionKind") AND t.provider_transaction_id = ${n.providerTransactionId}`;
+      ON t.provider = ${n.provider} AND t.kind = CAST(${n.kind}::text AS "TransactionKind") AND t.provider_transaction_id = ${n.providerTransactionId}`);
 
   const deliveryId = uuid7();
   if (state?.event_id && state.event_transaction_id) {
     const ids = { delivery: deliveryId, event: state.event_id, transaction: state.event_transaction_id };
-    await tx.$executeRaw(insertDelivery(delivery, "duplicate", ids));
+    await run.execute(insertDelivery(delivery, "duplicate", ids));
     return { outcome: "duplicate", deliveryId, transactionId: ids.transaction, eventId: ids.event, applied: false };
   }
 
@@ -151,12 +156,18 @@ async function ingestWithin(tx: Prisma.TransactionClient, n: Notification, deliv
     INSERT INTO events (id, provider, event_key, event_name, status, provider_status, received_at, payload, applied, transaction_id)
     VALUES (${eventId}::uuid, ${n.provider}, ${n.eventKey}, ${n.eventName}, CAST(${n.status}::text AS "TransactionStatus"),
             ${n.providerStatus}, ${time(delivery.receivedAt)}, ${json(n.payload)}, ${applied}, ${transactionId}::uuid)`;
+  const writeDelivery = insertDelivery(delivery, "accepted", { delivery: deliveryId, event: eventId, transaction: transactionId });
+  // A successful one-time payment also asks, in the same statement, what duplicate detection needs to know.
+  const check = applied && needsDuplicateCheck(n, reusableOrder) ? duplicateCheckColumns(n.provider, n.merchantOrderId, transactionId) : null;
   // One statement: foreign keys are checked at its end, when all three rows exist.
-  await tx.$executeRaw`
+  const write = Prisma.sql`
     WITH ${writeTransaction ? Prisma.sql`written_transaction AS (${writeTransaction}),` : Prisma.empty}
          written_event AS (${insertEvent})
-    ${insertDelivery(delivery, "accepted", { delivery: deliveryId, event: eventId, transaction: transactionId })}`;
-  if (applied) await flagDuplicates(tx, { id: transactionId, reusableOrder }, n);
+    ${check ? Prisma.sql`, written_delivery AS (${writeDelivery}) SELECT ${check}` : writeDelivery}`;
+  let checked: DuplicateCheck | undefined;
+  if (check) [checked] = await run.query<DuplicateCheck>(write);
+  else await run.execute(write);
+  if (applied) await flagDuplicates(run, { id: transactionId, reusableOrder }, n, checked);
 
   return { outcome: "accepted", deliveryId, transactionId, eventId, applied };
 }

@@ -1,26 +1,43 @@
 import { z } from "zod";
 import { PROVIDER_LABELS } from "@/lib/format";
-import type { TransactionKind, TransactionStatus } from "@/lib/generated/prisma/enums";
+import {
+  DEFAULT_PAGE_SIZE,
+  KINDS,
+  PAGE_SIZES,
+  QUERY_PARAMETERS,
+  SORT_KEYS,
+  STATUSES,
+  type TransactionQuery,
+} from "./transaction-query-params";
 
 // The state of the transactions list — filters, search, sort, page — as it
 // travels in the URL. One schema serves the page (lenient: a bad value falls
 // back to its default, so an edited bookmark still opens), the JSON API
 // (strict: a bad value is a 400 naming the parameter) and the CSV export.
-// Kept free of server imports: the client table serialises state with it too.
+// Server-side only: the browser gets the constants, the state's type and its
+// query string from ./transaction-query-params.ts, which keeps zod out of the
+// page's JavaScript.
 
-// This module runs in the browser too, where Zod would probe for `new Function` to compile its parsers; the
-// pages' Content-Security-Policy forbids eval, so every page load reported a violation.
+// Zod compiles its parsers with `new Function` when it can; nothing here is hot
+// enough to need that, and a script-src without 'unsafe-eval' forbids it should
+// this module ever be bundled for a page.
 z.config({ jitless: true });
 
-export const PAGE_SIZES = [25, 50, 100] as const;
-export const DEFAULT_PAGE_SIZE = 50;
-export const SORT_KEYS = ["time", "amount", "status", "provider", "merchantOrderId"] as const;
-export const KINDS = ["payment", "payout", "refund"] as const satisfies readonly TransactionKind[];
-/** In the database enum's order, which is also the order ORDER BY status gives. */
-export const STATUSES = ["pending", "succeeded", "failed", "cancelled"] as const satisfies readonly TransactionStatus[];
-export const PROVIDERS = Object.keys(PROVIDER_LABELS) as [string, ...string[]];
+export {
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_QUERY,
+  hasFilters,
+  KINDS,
+  PAGE_SIZES,
+  SORT_KEYS,
+  STATUSES,
+  toSearchParams,
+  type SortKey,
+  type TransactionFilters,
+  type TransactionQuery,
+} from "./transaction-query-params";
 
-export type SortKey = (typeof SORT_KEYS)[number];
+export const PROVIDERS = Object.keys(PROVIDER_LABELS) as [string, ...string[]];
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -71,7 +88,7 @@ export const transactionQueryFields = {
 };
 
 type FieldName = keyof typeof transactionQueryFields;
-const FIELD_NAMES = Object.keys(transactionQueryFields) as FieldName[];
+const FIELD_NAMES: readonly FieldName[] = QUERY_PARAMETERS;
 
 const dateOrder = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from <= query.to;
 
@@ -80,8 +97,12 @@ export const transactionQuerySchema = z
   .strictObject(transactionQueryFields)
   .refine(dateOrder, { message: "must be on or after from", path: ["to"] });
 
-export type TransactionQuery = z.output<typeof transactionQuerySchema>;
-export type TransactionFilters = Omit<TransactionQuery, "sort" | "dir" | "page" | "pageSize">;
+// The browser's hand-written TransactionQuery must be exactly what this schema gives, and name every field.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const schemaMatchesClientType: Same<z.output<typeof transactionQuerySchema>, TransactionQuery> = true;
+const everyFieldListed: Same<FieldName, (typeof QUERY_PARAMETERS)[number]> = true;
+void schemaMatchesClientType;
+void everyFieldListed;
 
 export type RawSearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -134,23 +155,4 @@ export function parseTransactionQueryStrict(params: RawSearchParams): { ok: true
     return { ok: false, problem: { parameter: issue.keys[0]!, message: `is not a parameter this endpoint reads (it reads ${FIELD_NAMES.join(", ")})` } };
   }
   return { ok: false, problem: { parameter: String(issue.path[0] ?? ""), message: issue.message } };
-}
-
-export function hasFilters(query: TransactionFilters): boolean {
-  return Boolean(
-    query.provider || query.kind || query.status || query.currency || query.channel || query.from || query.to || query.duplicates || query.q,
-  );
-}
-
-const DEFAULTS = parseTransactionQuery({});
-
-/** The query string for a state, leaving out defaults so URLs stay short and stable. */
-export function toSearchParams(query: Partial<TransactionQuery>): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const name of FIELD_NAMES) {
-    const value = query[name];
-    if (value === undefined || value === null || value === "" || value === DEFAULTS[name]) continue;
-    params.set(name, typeof value === "boolean" ? "1" : String(value));
-  }
-  return params;
 }

@@ -119,6 +119,14 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     ]);
   });
 
+  it("links a further payment to an open case without adding to its history", async () => {
+    const order = await paycoolsPaid(db, [{ amount: 3000 }, { amount: 3000 }, { amount: 3000 }]);
+    const open = await caseFor(db, "paycools", order);
+    expect(open).toMatchObject({ state: "open", detected: true, declared: false });
+    expect(open.payments).toHaveLength(3);
+    expect(open.actions).toEqual([]);
+  });
+
   it("refuses a viewer, a repeated action and an unexplained “other”, changing nothing", async () => {
     const order = await paycoolsPaid(db, [{ amount: 2000 }, { amount: 2000 }]);
     const { id: caseId } = await caseFor(db, "paycools", order);

@@ -11,6 +11,7 @@ import {
   toSearchParams,
   type TransactionQuery,
 } from "@/lib/transactions/transaction-filters";
+import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
@@ -381,5 +382,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     const full = parseTransactionQuery({ provider: "paycools", status: "failed", duplicates: "1", q: "A B", from: "2024-03-01", sort: "amount", dir: "asc", page: "3", pageSize: "100" });
     expect(parseTransactionQuery(toSearchParams(full))).toEqual(full);
     expect(toSearchParams(query()).toString()).toBe("");
+    // The browser leaves these defaults out of its URLs; they must be the ones the server reads back.
+    expect(parseTransactionQuery({})).toStrictEqual(DEFAULT_QUERY);
   });
 });

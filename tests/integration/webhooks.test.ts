@@ -1,10 +1,11 @@
+import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresClient } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signPaycools, signPayermax, type SignedRequest } from "@/lib/simulator/sign";
-import { handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
+import { DATABASE_DEADLINE_MS, handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
 import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
 import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
 
@@ -181,6 +182,32 @@ describe.each(backends)("webhook routes on %s", (backend) => {
       expect(Date.now() - started).toBeLessThan(10_000);
     } finally {
       await away.$disconnect();
+    }
+  });
+
+  // Needs no database of its own: once is enough.
+  it.runIf(backend === backends[0])("answers 503 at the deadline when the database accepts connections and never answers", async () => {
+    // A network partition: TCP connects, nothing ever comes back.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const partitioned = createPostgresClient(`postgresql://postgres@127.0.0.1:${port}/payhook`, 2);
+    try {
+      const started = Date.now();
+      const response = await handleWebhook(requestFor("payermax", signed("payermax", payermaxBody())), "payermax", {
+        ...deps,
+        db: async () => partitioned,
+      });
+      const elapsed = Date.now() - started;
+      expect(response.status).toBe(503);
+      expect((await response.json()).error.code).toBe("database_unavailable");
+      expect(elapsed).toBeGreaterThanOrEqual(DATABASE_DEADLINE_MS - 50);
+      expect(elapsed).toBeLessThan(DATABASE_DEADLINE_MS + 1_500);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      await partitioned.$disconnect();
     }
   });
 

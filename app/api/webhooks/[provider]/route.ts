@@ -1,4 +1,6 @@
 // POST /api/webhooks/:provider — receives payment notifications (paycools, paycools-id, payermax)
+import { getEnv } from "@/lib/env";
+import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 
 export const runtime = "nodejs";
@@ -10,7 +12,10 @@ type Context = { params: Promise<{ provider: string }> };
 
 async function handle(request: Request, context: Context): Promise<Response> {
   const { provider } = await context.params;
-  return handleWebhook(request, provider);
+  const response = await handleWebhook(request, provider);
+  // proxy.ts does not run for these routes; their answers carry the same policy as every other one.
+  response.headers.set("Content-Security-Policy", contentSecurityPolicy(newNonce(), getEnv().NODE_ENV === "development"));
+  return response;
 }
 
 // Every method reaches the handler, so a wrong one is answered 405 with a reason and kept as a delivery.
