@@ -7,7 +7,7 @@ import { findProvider, providers } from "@/lib/providers/registry";
 import type { ProviderAdapter } from "@/lib/providers/types";
 import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
 import { errorResponse } from "./json-response";
-import { readBodyWithLimit } from "./read-body";
+import { discardBody, readBodyWithLimit } from "./read-body";
 import { redactHeaders, sourceIpOf } from "./redact-headers";
 import { DeadlineExceeded, withDeadline } from "./with-deadline";
 
@@ -69,6 +69,7 @@ export async function handleWebhook(request: Request, providerName: string, deps
   };
 
   if (request.method !== "POST") {
+    await discardBody(request);
     return reject(
       { httpStatus: 405, errorCode: "method_not_allowed", reason: `${request.method} is not accepted here: providers POST their notifications` },
       { Allow: "POST" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readBodyWithLimit } from "@/lib/webhooks/read-body";
+import { discardBody, readBodyWithLimit } from "@/lib/webhooks/read-body";
 
 const URL_ = "https://payhook.test/api/webhooks/payermax";
 
@@ -86,18 +86,53 @@ describe("readBodyWithLimit", () => {
     expect(read.size).toBe(1001);
   });
 
-  it("stops reading an endless body just past the limit and cancels it", async () => {
+  it("keeps only the limit of an endless body, discards a bounded amount more, then cancels it", async () => {
     const limit = 64 * 1024;
     const chunk = 1000;
+    const drain = { bytes: 20_000, ms: 5_000 };
     const { stream, state } = countingBody(chunk);
 
-    const read = await readBodyWithLimit(post(stream), limit);
+    const read = await readBodyWithLimit(post(stream), limit, drain);
 
     expect(read.truncated).toBe(true);
     expect(read.bytes).toHaveLength(limit);
-    expect(state.pulled).toBeGreaterThan(limit);
-    expect(state.pulled).toBeLessThanOrEqual(limit + chunk);
+    expect(state.pulled).toBeGreaterThan(limit + drain.bytes);
+    expect(state.pulled).toBeLessThanOrEqual(limit + drain.bytes + 2 * chunk);
     expect(state.cancelled).toBe(true);
+  });
+
+  it("reads the rest of a body a little over the limit, so the sender finishes and reads the 413", async () => {
+    const { stream, state } = countingBody(1000, 70_000);
+
+    const read = await readBodyWithLimit(post(stream), 64 * 1024);
+
+    expect(read).toMatchObject({ size: 70_000, truncated: true });
+    expect(read.bytes).toHaveLength(64 * 1024);
+    expect(state.pulled).toBe(70_000);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("stops waiting for a body that stalls past the limit, and cancels it", async () => {
+    let cancelled = false;
+    let sent = false;
+    const stalled = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) controller.enqueue(new Uint8Array(2000));
+        sent = true;
+        // Then nothing more, ever: a sender that stopped mid-body.
+        return new Promise(() => {});
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const started = Date.now();
+
+    const read = await readBodyWithLimit(post(stalled), 1000, { bytes: 1_000_000, ms: 100 });
+
+    expect(read.truncated).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(cancelled).toBe(true);
   });
 
   it("reads a streamed body that fits without cancelling it", async () => {
@@ -113,7 +148,7 @@ describe("readBodyWithLimit", () => {
   it("reports the declared length of a truncated body when it is larger than what was read", async () => {
     const { stream } = countingBody(1000);
 
-    const read = await readBodyWithLimit(post(stream, { "content-length": "5000000" }), 4096);
+    const read = await readBodyWithLimit(post(stream, { "content-length": "5000000" }), 4096, { bytes: 10_000, ms: 1_000 });
 
     expect(read).toMatchObject({ size: 5_000_000, truncated: true });
     expect(read.bytes).toHaveLength(4096);
@@ -123,5 +158,29 @@ describe("readBodyWithLimit", () => {
     const read = await readBodyWithLimit(new Request(URL_, { method: "POST" }), 1024);
 
     expect(read).toEqual({ bytes: Buffer.alloc(0), size: 0, truncated: false });
+  });
+});
+
+describe("discardBody", () => {
+  it("reads a body nobody wants to its end, without cancelling it", async () => {
+    const { stream, state } = countingBody(1000, 30_000);
+
+    await discardBody(new Request(URL_, { method: "DELETE", body: stream, duplex: "half" } as RequestInit));
+
+    expect(state.pulled).toBe(30_000);
+    expect(state.cancelled).toBe(false);
+  });
+
+  it("gives up on an endless body after the byte bound and cancels it", async () => {
+    const { stream, state } = countingBody(1000);
+
+    await discardBody(new Request(URL_, { method: "PUT", body: stream, duplex: "half" } as RequestInit), { bytes: 50_000, ms: 5_000 });
+
+    expect(state.pulled).toBeLessThanOrEqual(52_000);
+    expect(state.cancelled).toBe(true);
+  });
+
+  it("does nothing for a request without a body", async () => {
+    await expect(discardBody(new Request(URL_, { method: "GET" }))).resolves.toBeUndefined();
   });
 });
