@@ -89,9 +89,12 @@ export const explanations: Record<string, (results: Results) => string> = {
       `Done: on PostgreSQL the ingest's transaction runs on the pg pool directly instead of Prisma's interactive transaction (which cost about ` +
       `0.7 ms of CPU by itself, and each query through Prisma 0.35–0.55 ms against about 0.1 ms through pg); BEGIN carries the order lock and ` +
       `the write statement returns the duplicate look-up, so a notification is four round trips instead of five or six; proxy.ts no longer runs for ` +
-      `the webhook routes. The webhook handler itself, called in-process without Next on PostgreSQL, costs about 0.7 ms of CPU ` +
-      `per notification including building the Request (signature check, schema validation, header redaction, the SQL); the rest of the app ` +
-      `server's figure is Next's request handling: routing, the route module's wrapper and async-context tracking, web Request and Response ` +
+      `the webhook routes; the handler's own work was trimmed (a zone's offset read from one formatted string instead of formatToParts, the ` +
+      `JSON reviver that refuses NUL and unpaired surrogates run only when an escape could carry one, one promise for the database deadline ` +
+      `instead of five): about 0.05 ms in-process, less than the app server's figure varies from run to run (about ±0.1 ms). The webhook ` +
+      `handler itself, called in-process without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.65–0.7 ms of CPU per ` +
+      `notification including building the Request (signature check, schema validation, header redaction, the SQL and pg's work for its four ` +
+      `round trips); the rest of the app server's figure is Next's request handling: routing, the route module's wrapper and async-context tracking, web Request and Response ` +
       `objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: serve the webhooks from ` +
       `a plain Node handler outside Next (a small separate server or function around lib/webhooks/handle-webhook.ts), since they need none of ` +
       `Next's per-request work; or the one-round-trip PL/pgSQL ingest, which shrinks both servers' database work alike and so narrows the gap ` +

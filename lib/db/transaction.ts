@@ -62,13 +62,8 @@ async function inPoolTransaction<T>(pool: pg.Pool, work: (run: SqlRunner) => Pro
   };
   client.on("error", onError);
   const run: SqlRunner = {
-    async query<Row>(statement: Prisma.Sql) {
-      const result = await client.query(statement.text, statement.values);
-      return result.rows as Row[];
-    },
-    async execute(statement) {
-      await client.query(statement.text, statement.values);
-    },
+    query: <Row>(statement: Prisma.Sql) => client.query(statement.text, statement.values).then((result) => result.rows as Row[]),
+    execute: (statement) => client.query(statement.text, statement.values).then(() => undefined),
   };
   try {
     if (advisoryLock === undefined) {

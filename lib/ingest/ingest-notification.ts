@@ -77,7 +77,7 @@ function insertDelivery(delivery: Verified, outcome: "accepted" | "duplicate", i
 }
 
 /** The columns a notification sets on its transaction, in one order for INSERT and UPDATE alike. */
-function transactionColumns(n: Notification): [string, Prisma.Sql][] {
+function transactionColumns(n: Notification, payload: Prisma.Sql): [string, Prisma.Sql][] {
   return [
     ["merchant_order_id", Prisma.sql`${n.merchantOrderId}`],
     ["status", Prisma.sql`CAST(${n.status}::text AS "TransactionStatus")`],
@@ -97,23 +97,23 @@ function transactionColumns(n: Notification): [string, Prisma.Sql][] {
     ["order_type", Prisma.sql`${n.orderType}`],
     ["original_merchant_order_id", Prisma.sql`${n.originalMerchantOrderId}`],
     ["original_provider_transaction_id", Prisma.sql`${n.originalProviderTransactionId}`],
-    ["payload", json(n.payload)],
+    ["payload", payload],
     ["updated_at", time(new Date())],
   ];
 }
 
-function insertTransaction(n: Notification, id: string, firstSeenAt: Date): Prisma.Sql {
-  const columns = transactionColumns(n);
+function insertTransaction(n: Notification, payload: Prisma.Sql, id: string, firstSeenAt: Date): Prisma.Sql {
+  const columns = transactionColumns(n, payload);
   return Prisma.sql`
     INSERT INTO transactions (id, provider, kind, provider_transaction_id, first_seen_at, ${Prisma.raw(columns.map(([name]) => name).join(", "))})
     VALUES (${id}::uuid, ${n.provider}, CAST(${n.kind}::text AS "TransactionKind"), ${n.providerTransactionId}, ${time(firstSeenAt)},
             ${Prisma.join(columns.map(([, value]) => value))})`;
 }
 
-function updateTransaction(n: Notification, id: string, decision: "apply" | "conflict"): Prisma.Sql {
+function updateTransaction(n: Notification, payload: Prisma.Sql, id: string, decision: "apply" | "conflict"): Prisma.Sql {
   const set =
     decision === "apply"
-      ? Prisma.join(transactionColumns(n).map(([name, value]) => Prisma.sql`${Prisma.raw(name)} = ${value}`))
+      ? Prisma.join(transactionColumns(n, payload).map(([name, value]) => Prisma.sql`${Prisma.raw(name)} = ${value}`))
       : Prisma.sql`status_conflict = true, conflicting_status = ${n.providerStatus}, updated_at = ${time(new Date())}`;
   return Prisma.sql`UPDATE transactions SET ${set} WHERE id = ${id}::uuid`;
 }
@@ -136,6 +136,8 @@ async function ingestWithin(run: SqlRunner, n: Notification, delivery: Verified)
   }
 
   const eventId = uuid7();
+  // The payload goes into the event and the transaction: serialised once.
+  const payload = json(n.payload);
   let transactionId: string;
   let reusableOrder: boolean;
   let applied = true;
@@ -143,19 +145,19 @@ async function ingestWithin(run: SqlRunner, n: Notification, delivery: Verified)
   if (!state?.transaction_id || !state.status) {
     transactionId = uuid7();
     reusableOrder = n.reusableOrder;
-    writeTransaction = insertTransaction(n, transactionId, delivery.receivedAt);
+    writeTransaction = insertTransaction(n, payload, transactionId, delivery.receivedAt);
   } else {
     transactionId = state.transaction_id;
     const decision = decideStatus(state.status, n.status);
     applied = decision === "apply" || decision === "same";
     reusableOrder = decision === "apply" ? n.reusableOrder : Boolean(state.reusable_order);
-    writeTransaction = decision === "apply" || decision === "conflict" ? updateTransaction(n, transactionId, decision) : null;
+    writeTransaction = decision === "apply" || decision === "conflict" ? updateTransaction(n, payload, transactionId, decision) : null;
   }
 
   const insertEvent = Prisma.sql`
     INSERT INTO events (id, provider, event_key, event_name, status, provider_status, received_at, payload, applied, transaction_id)
     VALUES (${eventId}::uuid, ${n.provider}, ${n.eventKey}, ${n.eventName}, CAST(${n.status}::text AS "TransactionStatus"),
-            ${n.providerStatus}, ${time(delivery.receivedAt)}, ${json(n.payload)}, ${applied}, ${transactionId}::uuid)`;
+            ${n.providerStatus}, ${time(delivery.receivedAt)}, ${payload}, ${applied}, ${transactionId}::uuid)`;
   const writeDelivery = insertDelivery(delivery, "accepted", { delivery: deliveryId, event: eventId, transaction: transactionId });
   // A successful one-time payment also asks, in the same statement, what duplicate detection needs to know.
   const check = applied && needsDuplicateCheck(n, reusableOrder) ? duplicateCheckColumns(n.provider, n.merchantOrderId, transactionId) : null;

@@ -76,9 +76,13 @@ export function decodeJsonObject(bytes: Buffer | string, what: string): Step<Rec
   if (nestedDeeperThan(text, MAX_JSON_DEPTH)) {
     return fail(422, "payload_invalid", `${what} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep`);
   }
+  // A NUL or an unpaired surrogate reaches a parsed value only through a \u escape, or as a raw
+  // surrogate in text that was not decoded here (strict UTF-8 cannot carry one; a raw NUL is not
+  // valid JSON). Without either, the reviver, which costs more than the parse, has nothing to find.
+  const mayHoldUnstorable = text.includes("\\u") || (typeof bytes === "string" && LONE_SURROGATE.test(text));
   let value: unknown;
   try {
-    value = JSON.parse(text, refuseUnstorable);
+    value = mayHoldUnstorable ? JSON.parse(text, refuseUnstorable) : JSON.parse(text);
   } catch (error) {
     if (error instanceof UnstorableText) return fail(422, "payload_invalid", `${what} holds ${error.problem}`);
     // V8 quotes the start of the text in its message: keep it readable and storable (no NUL, no control bytes).

@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { benchIngest, requestsNeeded } from "./ingest/ingest";
+import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
+import { buildApp, startApp, startBaseline } from "./lib/app-server";
+import { config } from "./lib/config";
+import { createBenchDatabase, dropAllBenchDatabases } from "./lib/postgres";
+import { stop, stopAll } from "./lib/processes";
+
+// The ingest part of `npm run bench` alone, printed and not written to
+// RESULTS.md: for comparing the app's CPU per notification before and after a
+// change. Shrink it with the BENCH_* variables (bench/lib/config.ts), e.g.
+//
+//   BENCH_REUSE_BUILD=1 BENCH_FIXED_SECONDS=5 BENCH_SATURATION_REQUESTS=6000 npx tsx bench/ingest-only.ts
+//
+// BENCH_APP_NODE_ARGS go to the app server's node, e.g. "--cpu-prof --cpu-prof-dir=bench/.tmp/prof".
+
+const started = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+try {
+  const keys = generateProviderKeys();
+  const keyEnv = publicKeyEnv(keys);
+  const reuse = config.reuseBuild && existsSync(path.join(config.distDir, "BUILD_ID"));
+  log(reuse ? `reusing the build in ${config.distDir}` : `building the app into ${config.distDir}…`);
+  if (!reuse) await buildApp();
+  const requests = prepareRequests(requestsNeeded(), keys, `I${randomBytes(3).toString("hex").toUpperCase()}`, config.ingest.retryShare);
+  const [appDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("base")];
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const app = await startApp(appDb.url, keyEnv, nodeArgs);
+  const baseline = await startBaseline(baseDb.url, keyEnv);
+  try {
+    const result = await benchIngest(
+      { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
+      { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
+      requests,
+      log,
+    );
+    const { app: a, baseline: b } = result;
+    const perNotification = (ms: number, ok: number) => ms / Math.max(1, ok);
+    const appCpu = perNotification(a.saturation.serverCpuMs, a.saturation.ok);
+    const baseCpu = perNotification(b.saturation.serverCpuMs, b.saturation.ok);
+    log(
+      `saturation: app ${a.saturation.throughput.toFixed(0)}/s, baseline ${b.saturation.throughput.toFixed(0)}/s, ` +
+        `ratio ${(a.saturation.throughput / b.saturation.throughput).toFixed(2)}; server CPU per notification app ${appCpu.toFixed(2)} ms, ` +
+        `baseline ${baseCpu.toFixed(2)} ms; exactly once: ${a.expected.exact && b.expected.exact ? "yes" : "NO"}`,
+    );
+  } finally {
+    await stop(app.process);
+    await stop(baseline.process);
+  }
+} finally {
+  await stopAll();
+  await dropAllBenchDatabases();
+}
