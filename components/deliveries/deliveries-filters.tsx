@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTransition, type FormEvent } from "react";
+import { FilterSelect, sameLabel } from "@/components/ui/filter-select";
 import { deliveriesHref, type DeliveryFilterValues } from "./deliveries-href";
 
 // Provider, outcome and error code, kept in the URL. A choice applies at once;
@@ -28,9 +29,6 @@ const ERROR_CODES = [
   "provider_misconfigured",
 ];
 
-const control =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-400 focus:outline-none focus:ring-2 focus:ring-indigo-300";
-const labelText = "block text-xs font-medium text-slate-600";
 
 export function DeliveriesFilters({ values, providers }: { values: DeliveryFilterValues; providers: { name: string; label: string }[] }) {
   const router = useRouter();
@@ -63,39 +61,25 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
       onSubmit={onSubmit}
       className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
     >
-      <label className="w-48">
-        <span className={labelText}>Provider</span>
-        <select name="provider" defaultValue={values.provider ?? ""} onChange={onChange} className={control}>
-          <option value="">All providers</option>
-          {providers.map((provider) => (
-            <option key={provider.name} value={provider.name}>
-              {provider.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="w-48">
-        <span className={labelText}>Outcome</span>
-        <select name="outcome" defaultValue={values.outcome ?? ""} onChange={onChange} className={control}>
-          <option value="">All outcomes</option>
-          {OUTCOMES.map((outcome) => (
-            <option key={outcome.value} value={outcome.value}>
-              {outcome.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="w-56">
-        <span className={labelText}>Error code</span>
-        <select name="errorCode" defaultValue={values.errorCode ?? ""} onChange={onChange} className={control}>
-          <option value="">Any error code</option>
-          {errorCodes.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        className="w-48"
+        label="Provider"
+        name="provider"
+        value={values.provider}
+        anyLabel="All providers"
+        options={providers.map((provider) => ({ value: provider.name, label: provider.label }))}
+        onChange={onChange}
+      />
+      <FilterSelect className="w-48" label="Outcome" name="outcome" value={values.outcome} anyLabel="All outcomes" options={OUTCOMES} onChange={onChange} />
+      <FilterSelect
+        className="w-56"
+        label="Error code"
+        name="errorCode"
+        value={values.errorCode}
+        anyLabel="Any error code"
+        options={sameLabel(errorCodes)}
+        onChange={onChange}
+      />
       <button
         type="submit"
         className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300"

@@ -1,7 +1,7 @@
 import Link from "next/link";
+import { FilterSelect, PROVIDER_OPTIONS } from "@/components/ui/filter-select";
 import { duplicatesHref, type DuplicatesQuery } from "@/lib/duplicates/duplicates-query";
 import { CASE_STATES } from "@/lib/duplicates/find-duplicate-cases";
-import { PROVIDER_LABELS } from "@/lib/format";
 
 const STATE_LABELS = { open: "Open", resolved: "Resolved", all: "All" } as const;
 
@@ -28,21 +28,7 @@ export function DuplicateFilters({ query }: { query: DuplicatesQuery }) {
       </nav>
       <form method="get" action="/duplicates" className="flex flex-wrap items-end gap-2">
         {query.status !== "open" ? <input type="hidden" name="status" value={query.status} /> : null}
-        <label className="text-sm text-slate-700">
-          <span className="block text-xs font-medium uppercase tracking-wide text-slate-500">Provider</span>
-          <select
-            name="provider"
-            defaultValue={query.provider ?? ""}
-            className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-300"
-          >
-            <option value="">All providers</option>
-            {Object.entries(PROVIDER_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <FilterSelect className="w-44" label="Provider" name="provider" value={query.provider} anyLabel="All providers" options={PROVIDER_OPTIONS} />
         <button
           type="submit"
           className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"

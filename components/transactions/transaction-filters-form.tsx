@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRef, type FormEvent } from "react";
-import { PROVIDER_LABELS } from "@/lib/format";
+import { FILTER_CONTROL, FILTER_LABEL, FilterSelect, PROVIDER_OPTIONS, sameLabel } from "@/components/ui/filter-select";
 import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 import { useTransactionsNavigation } from "./use-transactions-navigation";
 
@@ -11,9 +11,6 @@ import { useTransactionsNavigation } from "./use-transactions-navigation";
 
 const CURRENCIES = ["IDR", "PHP", "MYR", "THB", "RUB", "USD", "SGD", "VND", "BRL", "EUR"];
 
-const control =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-indigo-400 focus:outline-none focus:ring-2 focus:ring-indigo-300";
-const labelText = "block text-xs font-medium text-slate-600";
 
 function text(form: FormData, name: string): string | undefined {
   const value = form.get(name);
@@ -54,14 +51,14 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
     >
       <div className="flex flex-wrap items-end gap-2">
         <label className="min-w-64 flex-1">
-          <span className={labelText}>Search by merchant order id, provider transaction id or VA / reference number</span>
+          <span className={FILTER_LABEL}>Search by merchant order id, provider transaction id or VA / reference number</span>
           <input
             type="search"
             name="q"
             defaultValue={query.q ?? ""}
             maxLength={128}
             placeholder="Exact id or number, then Enter"
-            className={control}
+            className={FILTER_CONTROL}
           />
         </label>
         <button
@@ -82,41 +79,11 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
         ) : null}
       </div>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-8">
+        <FilterSelect label="Provider" name="provider" value={query.provider} anyLabel="All" options={PROVIDER_OPTIONS} onChange={submitNow} />
+        <FilterSelect label="Kind" name="kind" value={query.kind} anyLabel="All" options={sameLabel(KINDS)} onChange={submitNow} />
+        <FilterSelect label="Status" name="status" value={query.status} anyLabel="All" options={sameLabel(STATUSES)} onChange={submitNow} />
         <label>
-          <span className={labelText}>Provider</span>
-          <select name="provider" defaultValue={query.provider ?? ""} onChange={submitNow} className={control}>
-            <option value="">All</option>
-            {Object.entries(PROVIDER_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelText}>Kind</span>
-          <select name="kind" defaultValue={query.kind ?? ""} onChange={submitNow} className={control}>
-            <option value="">All</option>
-            {KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {kind}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelText}>Status</span>
-          <select name="status" defaultValue={query.status ?? ""} onChange={submitNow} className={control}>
-            <option value="">All</option>
-            {STATUSES.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span className={labelText}>Currency</span>
+          <span className={FILTER_LABEL}>Currency</span>
           <input
             name="currency"
             defaultValue={query.currency ?? ""}
@@ -125,7 +92,7 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
             pattern="[A-Za-z]{3}"
             title="A three-letter currency code such as IDR"
             autoComplete="off"
-            className={`${control} uppercase`}
+            className={`${FILTER_CONTROL} uppercase`}
           />
           <datalist id="transaction-currencies">
             {CURRENCIES.map((currency) => (
@@ -134,16 +101,16 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
           </datalist>
         </label>
         <label>
-          <span className={labelText}>Channel / method</span>
-          <input name="channel" defaultValue={query.channel ?? ""} maxLength={64} placeholder="e.g. ID_BCA_VA" className={control} />
+          <span className={FILTER_LABEL}>Channel / method</span>
+          <input name="channel" defaultValue={query.channel ?? ""} maxLength={64} placeholder="e.g. ID_BCA_VA" className={FILTER_CONTROL} />
         </label>
         <label>
-          <span className={labelText}>First seen from</span>
-          <input type="date" name="from" defaultValue={query.from ?? ""} className={control} />
+          <span className={FILTER_LABEL}>First seen from</span>
+          <input type="date" name="from" defaultValue={query.from ?? ""} className={FILTER_CONTROL} />
         </label>
         <label>
-          <span className={labelText}>First seen to</span>
-          <input type="date" name="to" defaultValue={query.to ?? ""} className={control} />
+          <span className={FILTER_LABEL}>First seen to</span>
+          <input type="date" name="to" defaultValue={query.to ?? ""} className={FILTER_CONTROL} />
         </label>
         <label className="flex items-center gap-2 self-end pb-2 text-sm text-slate-700">
           <input
