@@ -24,6 +24,18 @@ function safeDecode(segment: string): string {
 
 const pathSegment = (provider: string) => (/^[A-Za-z0-9._~%-]+$/.test(provider) ? provider : encodeURIComponent(provider));
 
+/** Node's default limit on a request's header section (--max-http-header-size). */
+const NODE_MAX_HEADER_BYTES = 16 * 1024;
+
+/** The bytes the header lines take on the wire ("name: value\r\n" each), the request line left out. */
+function headerBytes(headers: Record<string, string | string[]>): number {
+  let total = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) total += Buffer.byteLength(name) + Buffer.byteLength(one) + 4;
+  }
+  return total;
+}
+
 export async function runHostile(ctx: RunContext): Promise<PhaseResult> {
   const started = Date.now();
   const total = Math.max(BATCH, Math.round(2000 * ctx.scale));
@@ -64,9 +76,12 @@ export async function runHostile(ctx: RunContext): Promise<PhaseResult> {
       // Node's HTTP parser refuses malformed framing (say Transfer-Encoding with Content-Length) and oversized
       // headers with a bare 400/431 before any route runs: there is nothing the route could have kept.
       const malformedFraming = Object.entries(input.headers).some(([name, value]) => name.toLowerCase() === "transfer-encoding" && value !== "chunked");
+      // The parser answers such a request and closes at once; a sender still writing its body may see the
+      // connection reset before it reads that answer.
+      const refusedBeforeAnyRoute = malformedFraming || headerBytes(input.headers) > NODE_MAX_HEADER_BYTES;
       const httpLayer =
         ((response.status === 400 || response.status === 431) && !response.headers["content-type"]) ||
-        (malformedFraming && response.status === 0 && /ECONNRESET|EPIPE/.test(response.error ?? ""));
+        (refusedBeforeAnyRoute && response.status === 0 && /ECONNRESET|EPIPE/.test(response.error ?? ""));
       if (httpLayer) refusedByHttpServer++;
       results.push({ input: request, probe, status: response.status, body: response.body, error: response.error, genuine: oracle.genuine, identity: oracle.identity, httpLayer });
     });
