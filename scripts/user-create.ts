@@ -7,7 +7,8 @@ import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
 import { PgliteLockedError } from "@/lib/db/pglite";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
-import { hashPassword, MIN_PASSWORD_LENGTH } from "@/lib/users/password";
+import { hashPassword } from "@/lib/users/password";
+import { MIN_PASSWORD_LENGTH } from "@/lib/users/user-rules";
 import { loadEnvFiles } from "./lib/load-env-files";
 
 const USAGE = `Usage: npm run user:create -- --email <address> --role admin|viewer [options]

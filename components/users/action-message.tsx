@@ -1,14 +1,14 @@
 import type { UserActionResult } from "@/lib/users/user-rules";
 
-/** What the last change on a form did: announced to screen readers, red when it was refused. */
-export function ActionMessage({ result, id }: { result: UserActionResult | null; id?: string }) {
+/** What the last change on a form did: announced to screen readers, red when it was refused; nothing before the first. */
+export function ActionMessage({ result, className = "" }: { result: UserActionResult | null; className?: string }) {
   if (!result) return null;
   return result.ok ? (
-    <p id={id} role="status" className="text-sm text-emerald-800">
+    <p role="status" className={`text-sm text-emerald-800 ${className}`}>
       {result.message}
     </p>
   ) : (
-    <p id={id} role="alert" className="text-sm font-medium text-red-800">
+    <p role="alert" className={`text-sm font-medium text-red-800 ${className}`}>
       {result.message}
     </p>
   );

@@ -28,7 +28,7 @@ function ChangeRoleForm({ user, action }: { user: User; action: Action }) {
       <SubmitButton variant="secondary" pending={pending} pendingLabel="Saving…" label={`Change the role of ${user.email}`}>
         Change role
       </SubmitButton>
-      <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
+      <ActionMessage result={result} className="w-full" />
     </form>
   );
 }
@@ -49,7 +49,7 @@ function DisableForm({ user, action }: { user: User; action: Action }) {
       <SubmitButton variant="secondary" pending={pending} pendingLabel="Saving…" label={`${label} ${user.email}`}>
         {label}
       </SubmitButton>
-      <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
+      <ActionMessage result={result} className="w-full" />
     </form>
   );
 }
@@ -70,7 +70,7 @@ function SetPasswordForm({ user, action }: { user: User; action: Action }) {
           Set password
         </SubmitButton>
         <p className="w-full text-xs text-slate-600">Signs them out everywhere.</p>
-        <div className="w-full empty:hidden"><ActionMessage result={result} /></div>
+        <ActionMessage result={result} className="w-full" />
       </form>
     </details>
   );

@@ -4,8 +4,6 @@ import bcrypt from "bcryptjs";
 // fast enough for a sign-in form.
 const COST = 12;
 
-export { MIN_PASSWORD_LENGTH } from "./user-rules";
-
 export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, COST);
 }
