@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, randomBytes, verify, type KeyObject } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import pg from "pg";
 
@@ -6,7 +6,8 @@ import pg from "pg";
 // it does what the app does — read the exact bytes (1 MiB cap), check the
 // SHA256withRSA signature with node:crypto, read the JSON — and sends the same
 // SQL the app's ingest sends on PostgreSQL, in one transaction, acknowledging
-// after COMMIT.
+// after COMMIT. Like the app (lib/db/transaction.ts), it prepares each
+// statement once per connection, named by a digest of its text.
 // The gap between this and the app is the cost of Next and of the app's own
 // request handling (schema validation, header redaction, the Prisma.sql builder).
 //
@@ -15,6 +16,17 @@ import pg from "pg";
 const MAX_BODY = 1024 * 1024;
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });
 pool.on("error", () => {});
+
+const statementNames = new Map<string, string>();
+/** A parameterised statement, prepared once per connection. */
+function send(client: pg.PoolClient, text: string, values: unknown[]) {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `payhook_${createHash("sha256").update(text).digest("base64url").slice(0, 32)}`;
+    statementNames.set(text, name);
+  }
+  return client.query({ name, text, values });
+}
 
 const keyOf = (variable: string): KeyObject =>
   createPublicKey({ key: Buffer.from(process.env[variable] ?? "", "base64"), format: "der", type: "spki" });
@@ -117,8 +129,7 @@ async function ingest(n: Notification, body: Buffer, headers: string, receivedAt
   try {
     // BEGIN and the order lock in one simple-protocol message, as lib/db/transaction.ts sends them.
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`${n.provider}:${n.originalOrderId ?? n.orderId}`)}, 0))`);
-    const { rows } = await client.query(
-      `SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id, t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
+    const { rows } = await send(client, `SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id, t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
        FROM (VALUES (1)) AS one (x)
        LEFT JOIN events e ON e.provider = $1 AND e.event_key = $2
        LEFT JOIN transactions t ON t.provider = $1 AND t.kind = CAST($3::text AS "TransactionKind") AND t.provider_transaction_id = $4`,
@@ -127,8 +138,7 @@ async function ingest(n: Notification, body: Buffer, headers: string, receivedAt
     const state = rows[0];
     const deliveryColumns = "id, received_at, provider, method, outcome, http_status, key_fingerprint, signature_valid, headers, source_ip, body, body_size, body_truncated, event_id, transaction_id";
     if (state.event_id) {
-      await client.query(
-        `INSERT INTO deliveries (${deliveryColumns}) VALUES ($1, $2, $3, 'POST', 'duplicate', 200, 'SHA256:baseline', true, $4, NULL, $5, $6, false, $7, $8)`,
+      await send(client, `INSERT INTO deliveries (${deliveryColumns}) VALUES ($1, $2, $3, 'POST', 'duplicate', 200, 'SHA256:baseline', true, $4, NULL, $5, $6, false, $7, $8)`,
         [uuid7(), receivedAt, n.provider, headers, body, body.length, state.event_id, state.event_transaction_id],
       );
       await client.query("COMMIT");
@@ -165,8 +175,7 @@ async function ingest(n: Notification, body: Buffer, headers: string, receivedAt
     // A successful one-time payment gets the duplicate look-up back from the write, as the app's ingest does.
     const check = applied && n.kind === "payment" && n.status === "succeeded" && !n.declared && !reusable;
     if (check) params.push(n.orderId);
-    const { rows: written } = await client.query(
-      `WITH ${write} written_event AS (
+    const { rows: written } = await send(client, `WITH ${write} written_event AS (
          INSERT INTO events (id, provider, event_key, event_name, status, provider_status, received_at, payload, applied, transaction_id)
          VALUES ($1, $2, $3, $4, CAST($5::text AS "TransactionStatus"), $6, $7, $8, $9, $10))
        ${check ? `, written_delivery AS (${insertDelivery}) SELECT ${duplicateLookUp("$2", `$${params.length}`, "$10")}` : insertDelivery}`,
@@ -191,8 +200,7 @@ const duplicateLookUp = (provider: string, orderId: string, transactionId: strin
 /** The same reads and writes as lib/ingest/flag-duplicates.ts. */
 async function flag(client: pg.PoolClient, n: Notification, transactionId: string, reusable: boolean, checked?: { others: number; case_id: string | null }): Promise<void> {
   const openCase = async (orderId: string, column: "declared" | "detected") => {
-    const found = await client.query(
-      `INSERT INTO duplicate_cases (id, provider, merchant_order_id, ${column}) VALUES ($1, $2, $3, true)
+    const found = await send(client, `INSERT INTO duplicate_cases (id, provider, merchant_order_id, ${column}) VALUES ($1, $2, $3, true)
        ON CONFLICT (provider, merchant_order_id) DO UPDATE SET ${column} = true RETURNING id`,
       [uuid7(), n.provider, orderId],
     );
@@ -201,24 +209,22 @@ async function flag(client: pg.PoolClient, n: Notification, transactionId: strin
   if (n.declared) {
     const orderId = n.originalOrderId ?? n.orderId;
     const caseId = await openCase(orderId, "declared");
-    await client.query("UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'declared' WHERE id = $1", [transactionId, caseId]);
-    await client.query(
-      `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND duplicate_case_id IS NULL
+    await send(client, "UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'declared' WHERE id = $1", [transactionId, caseId]);
+    await send(client, `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND duplicate_case_id IS NULL
        AND (provider_transaction_id = $3 OR (merchant_order_id = $4 AND ${NOT_DECLARED}))`,
       [caseId, n.provider, n.originalTransactionId ?? "", orderId],
     );
     return;
   }
   if (reusable) return;
-  const found = checked ?? (await client.query(`SELECT ${duplicateLookUp("$1", "$2", "$3")}`, [n.provider, n.orderId, transactionId])).rows[0];
+  const found = checked ?? (await send(client, `SELECT ${duplicateLookUp("$1", "$2", "$3")}`, [n.provider, n.orderId, transactionId])).rows[0];
   if (!found.others) {
-    if (found.case_id) await client.query("UPDATE transactions SET duplicate_case_id = $2 WHERE id = $1", [transactionId, found.case_id]);
+    if (found.case_id) await send(client, "UPDATE transactions SET duplicate_case_id = $2 WHERE id = $1", [transactionId, found.case_id]);
     return;
   }
   const caseId = await openCase(n.orderId, "detected");
-  await client.query("UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'detected' WHERE id = $1", [transactionId, caseId]);
-  await client.query(
-    `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND merchant_order_id = $3 AND status = 'succeeded'
+  await send(client, "UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'detected' WHERE id = $1", [transactionId, caseId]);
+  await send(client, `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND merchant_order_id = $3 AND status = 'succeeded'
      AND reusable_order = false AND id <> $4 AND ${NOT_DECLARED} AND duplicate_case_id IS NULL`,
     [caseId, n.provider, n.orderId, transactionId],
   );

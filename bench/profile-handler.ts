@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
 import { config } from "./lib/config";
-import { createBenchDatabase, dropBenchDatabase } from "./lib/postgres";
+import { createBenchDatabase, dropBenchDatabase, withClient } from "./lib/postgres";
+import { cpuMs } from "./lib/processes";
 
 // The webhook handler alone, in-process, without Next: the bench's signed
 // requests through handleWebhook against a fresh PostgreSQL database, with
@@ -41,9 +42,17 @@ async function send(from: number, to: number): Promise<number> {
   return ok;
 }
 
+/** The database's backends serving this database, and the CPU each has used so far. */
+const backendCpu = () =>
+  withClient(database.url, async (client) => {
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    return new Map(rows.map(({ pid }) => [pid, cpuMs([pid])]));
+  });
+
 // Warm-up: the first tenth, so the JIT and the pool are ready.
 const warm = Math.floor(total / 10);
 await send(0, warm);
+const backendsBefore = await backendCpu();
 // The window to read in a profile: its timestamps are this clock's, in microseconds.
 const windowStart = process.hrtime.bigint() / 1000n;
 const cpu = process.cpuUsage();
@@ -51,10 +60,13 @@ const started = performance.now();
 const ok = await send(warm, total);
 const used = process.cpuUsage(cpu);
 const seconds = (performance.now() - started) / 1000;
+let postgresMs = 0;
+for (const [pid, ms] of await backendCpu()) postgresMs += ms - (backendsBefore.get(pid) ?? 0);
 console.log(`measured window (µs, monotonic): ${windowStart}–${process.hrtime.bigint() / 1000n}`);
 console.log(
   `${ok} of ${total - warm} acknowledged in ${seconds.toFixed(1)} s (${(ok / seconds).toFixed(0)}/s); ` +
-    `CPU per notification ${((used.user + used.system) / 1000 / ok).toFixed(3)} ms (user ${(used.user / 1000 / ok).toFixed(3)}, system ${(used.system / 1000 / ok).toFixed(3)})`,
+    `CPU per notification ${((used.user + used.system) / 1000 / ok).toFixed(3)} ms (user ${(used.user / 1000 / ok).toFixed(3)}, system ${(used.system / 1000 / ok).toFixed(3)}); ` +
+    `PostgreSQL ${(postgresMs / ok).toFixed(3)} ms`,
 );
 await (await getDb()).$disconnect();
 await dropBenchDatabase(database.name);

@@ -16,6 +16,12 @@ const envSchema = z.object({
     "DATABASE_URL must be a postgresql:// URL; leave it unset to use the embedded database",
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(["true", "false"], {
+      error: "DATABASE_PREPARED_STATEMENTS must be true or false (false behind a connection pooler that cannot keep prepared statements)",
+    })
+    .default("true")
+    .transform((value) => value === "true"),
   PGLITE_DIR: z.string().default(".data/pglite"),
   PAYCOOLS_PUBLIC_KEY: optionalString,
   PAYCOOLS_ID_PUBLIC_KEY: optionalString,

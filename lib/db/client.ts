@@ -14,14 +14,19 @@ export type Db = PrismaClient;
 // on that path. Prisma and the ingest share the one pool, so DATABASE_POOL_SIZE
 // still bounds the connections. Kept on globalThis for the reason getDb's
 // client is: Next may evaluate this module more than once.
-const pools = ((globalThis as typeof globalThis & { __payhookPgPools?: WeakMap<Db, pg.Pool> }).__payhookPgPools ??= new WeakMap());
+export type PostgresPool = {
+  pool: pg.Pool;
+  /** Whether the ingest's statements are prepared once per connection (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements: boolean;
+};
+const pools = ((globalThis as typeof globalThis & { __payhookPgPools?: WeakMap<Db, PostgresPool> }).__payhookPgPools ??= new WeakMap());
 
 /** The pg pool a PostgreSQL client runs on; undefined for PGlite. */
-export function postgresPoolOf(db: Db): pg.Pool | undefined {
+export function postgresPoolOf(db: Db): PostgresPool | undefined {
   return pools.get(db);
 }
 
-export function createPostgresClient(url: string, poolSize = 10): Db {
+export function createPostgresClient(url: string, poolSize = 10, { preparedStatements = true } = {}): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -38,7 +43,7 @@ export function createPostgresClient(url: string, poolSize = 10): Db {
     await disconnect();
     if (!pool.ending) await pool.end();
   };
-  pools.set(client, pool);
+  pools.set(client, { pool, preparedStatements });
   return client;
 }
 
@@ -59,7 +64,9 @@ export function getDb(): Promise<Db> {
   if (!holder.__payhookDb) {
     const env = getEnv();
     holder.__payhookDb = env.DATABASE_URL
-      ? Promise.resolve(createPostgresClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE))
+      ? Promise.resolve(
+          createPostgresClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE, { preparedStatements: env.DATABASE_PREPARED_STATEMENTS }),
+        )
       : createPgliteClient(env.PGLITE_DIR);
     holder.__payhookDb.catch(() => {
       holder.__payhookDb = undefined;

@@ -8,7 +8,13 @@ import { closePglite, openPglite } from "@/lib/db/pglite";
 // real PostgreSQL server when TEST_DATABASE_URL names one. On the server, each
 // run creates its own database and drops it afterwards.
 
-export type TestDatabase = { name: string; db: Db; close(): Promise<void> };
+export type TestDatabase = {
+  name: string;
+  db: Db;
+  /** The server database's URL, for a second client of its own (PostgreSQL only). */
+  url?: string;
+  close(): Promise<void>;
+};
 
 export const backends: readonly ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL
   ? ["pglite", "postgres"]
@@ -42,6 +48,7 @@ export async function createTestDatabase(backend: "pglite" | "postgres"): Promis
   return {
     name: "postgres",
     db,
+    url: url.toString(),
     async close() {
       await db.$disconnect();
       const cleanup = new pg.Client({ connectionString: serverUrl });

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresClient } from "@/lib/db/client";
+import { createPostgresClient, postgresPoolOf } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
@@ -336,5 +336,38 @@ describe.each(backends)("webhook routes on %s", (backend) => {
     expect(new Set(rows.map((row) => row.duplicateCaseId)).size).toBe(1);
     expect(rows[0]!.duplicateCaseId).not.toBeNull();
     expect(rows.filter((row) => row.duplicateSource === "detected")).toHaveLength(3);
+  });
+
+  // A prepared statement belongs to one connection: a client of one connection shows them all.
+  it.runIf(backend === "postgres").each([
+    { preparedStatements: true, what: "prepares the ingest's statements once per connection and reuses them" },
+    { preparedStatements: false, what: "prepares nothing when DATABASE_PREPARED_STATEMENTS is false (poolers that cannot keep them)" },
+  ])("$what", async ({ preparedStatements }) => {
+    const single = createPostgresClient(database.url!, 1, { preparedStatements });
+    const prepared = async () =>
+      (await postgresPoolOf(single)!.pool.query<{ name: string; statement: string }>("SELECT name, statement FROM pg_prepared_statements")).rows;
+    const postOn = (request: SignedRequest) => handleWebhook(requestFor("paycools", request), "paycools", { ...deps, db: async () => single });
+    try {
+      const first = paycoolsParam({ pending: true });
+      expect((await postOn(signed("paycools", first))).status).toBe(200);
+      const afterOne = await prepared();
+      if (!preparedStatements) {
+        expect(afterOne).toEqual([]);
+      } else {
+        expect(afterOne.length).toBeGreaterThan(0);
+        expect(afterOne.every((row) => row.name.startsWith("payhook_"))).toBe(true);
+        expect(afterOne.some((row) => row.statement.includes("INSERT INTO events"))).toBe(true);
+      }
+      // Another notification of the same shape binds the same statements: nothing new is prepared.
+      expect((await postOn(signed("paycools", paycoolsParam({ pending: true })))).status).toBe(200);
+      expect(await prepared()).toEqual(afterOne);
+      // The pending payment now succeeds: a different statement (an UPDATE), prepared once more.
+      expect((await postOn(signed("paycools", paycoolsParam({ transactionId: first.transactionId as string, orderId: first.mchOrderId as string })))).status).toBe(200);
+      expect((await prepared()).length).toBe(preparedStatements ? afterOne.length + 1 : 0);
+      const transaction = await database.db.transaction.findFirstOrThrow({ where: { providerTransactionId: first.transactionId as string } });
+      expect(transaction.status).toBe("succeeded");
+    } finally {
+      await single.$disconnect();
+    }
   });
 });
