@@ -5,9 +5,10 @@ import pg from "pg";
 // The ingest baseline: node:http and a pg Pool, nothing else. Per notification
 // it does what the app does — read the exact bytes (1 MiB cap), check the
 // SHA256withRSA signature with node:crypto, read the JSON — and sends the same
-// SQL the app's ingest sends on PostgreSQL, in one transaction, acknowledging
-// after COMMIT. Like the app (lib/db/transaction.ts), it prepares each
-// statement once per connection, named by a digest of its text.
+// statement the app's ingest sends on PostgreSQL (the database function
+// ingest_notification, its own transaction), acknowledging once it has
+// returned. Like the app (lib/db/query-rows.ts), it prepares the statement once
+// per connection, named by a digest of its text.
 // The gap between this and the app is the cost of Next and of the app's own
 // request handling (schema validation, header redaction, the Prisma.sql builder).
 //
@@ -19,13 +20,13 @@ pool.on("error", () => {});
 
 const statementNames = new Map<string, string>();
 /** A parameterised statement, prepared once per connection. */
-function send(client: pg.PoolClient, text: string, values: unknown[]) {
+function send(text: string, values: unknown[]) {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = `payhook_${createHash("sha256").update(text).digest("base64url").slice(0, 32)}`;
     statementNames.set(text, name);
   }
-  return client.query({ name, text, values });
+  return pool.query({ name, text, values });
 }
 
 const keyOf = (variable: string): KeyObject =>
@@ -121,113 +122,19 @@ function read(provider: string, body: Buffer, signHeader: string | undefined): N
   };
 }
 
-const NOT_DECLARED = "(order_type IS NULL OR order_type <> 'DUPLICATE_PAYMENT')";
+/** The statement lib/ingest/ingest-notification.ts sends: the whole ingest in the database function ingest_notification. */
+const INGEST = `SELECT r_outcome AS outcome, r_transaction_id::text AS transaction_id, r_event_id::text AS event_id, r_applied AS applied
+  FROM ingest_notification(${Array.from({ length: 40 }, (_, i) => `$${i + 1}`).join(", ")})`;
 
-/** The statements lib/ingest/ingest-notification.ts and flag-duplicates.ts send, in the same order. */
 async function ingest(n: Notification, body: Buffer, headers: string, receivedAt: Date): Promise<void> {
-  const client = await pool.connect();
-  try {
-    // BEGIN and the order lock in one simple-protocol message, as lib/db/transaction.ts sends them.
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtextextended(${client.escapeLiteral(`${n.provider}:${n.originalOrderId ?? n.orderId}`)}, 0))`);
-    const { rows } = await send(client, `SELECT e.id::text AS event_id, e.transaction_id::text AS event_transaction_id, t.id::text AS transaction_id, t.status::text AS status, t.reusable_order
-       FROM (VALUES (1)) AS one (x)
-       LEFT JOIN events e ON e.provider = $1 AND e.event_key = $2
-       LEFT JOIN transactions t ON t.provider = $1 AND t.kind = CAST($3::text AS "TransactionKind") AND t.provider_transaction_id = $4`,
-      [n.provider, n.eventKey, n.kind, n.transactionId],
-    );
-    const state = rows[0];
-    const deliveryColumns = "id, received_at, provider, method, outcome, http_status, key_fingerprint, signature_valid, headers, source_ip, body, body_size, body_truncated, event_id, transaction_id";
-    if (state.event_id) {
-      await send(client, `INSERT INTO deliveries (${deliveryColumns}) VALUES ($1, $2, $3, 'POST', 'duplicate', 200, 'SHA256:baseline', true, $4, NULL, $5, $6, false, $7, $8)`,
-        [uuid7(), receivedAt, n.provider, headers, body, body.length, state.event_id, state.event_transaction_id],
-      );
-      await client.query("COMMIT");
-      return;
-    }
-    const eventId = uuid7();
-    let transactionId: string;
-    let applied = true;
-    let reusable = n.reusable;
-    // $1–$15: the event and the delivery; $16 on: the transaction's write.
-    const params: unknown[] = [eventId, n.provider, n.eventKey, n.eventName, n.status, n.providerStatus, receivedAt, n.payload, true, "", uuid7(), headers, body, body.length, "SHA256:baseline"];
-    let write = "";
-    if (!state.transaction_id) {
-      transactionId = uuid7();
-      write = `written_transaction AS (INSERT INTO transactions (id, provider, kind, provider_transaction_id, first_seen_at, merchant_order_id, status, provider_status, amount, currency, raw_amount, channel, payment_method, reference_number, reusable_order, provider_created_at, provider_completed_at, order_type, original_merchant_order_id, original_provider_transaction_id, payload, updated_at)
-        VALUES ($10, $2, CAST($16::text AS "TransactionKind"), $17, $7, $18, CAST($5::text AS "TransactionStatus"), $6, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $8, now())),`;
-      params.push(n.kind, n.transactionId, n.orderId, n.amount, n.currency, n.rawAmount, n.channel, n.method, n.reference, n.reusable, n.createdAt, n.completedAt, n.orderType, n.originalOrderId, n.originalTransactionId);
-    } else {
-      transactionId = state.transaction_id;
-      const from = state.status as string;
-      const decision = from === "pending" ? "apply" : n.status === "pending" ? "stale" : from === n.status ? "same" : "conflict";
-      applied = decision === "apply" || decision === "same";
-      reusable = decision === "apply" ? n.reusable : state.reusable_order;
-      if (decision === "apply") {
-        write = `written_transaction AS (UPDATE transactions SET status = CAST($5::text AS "TransactionStatus"), provider_status = $6, amount = $16, payload = $8, updated_at = now() WHERE id = $10),`;
-        params.push(n.amount);
-      } else if (decision === "conflict") {
-        write = "written_transaction AS (UPDATE transactions SET status_conflict = true, conflicting_status = $6, updated_at = now() WHERE id = $10),";
-      }
-    }
-    params[8] = applied;
-    params[9] = transactionId;
-    const insertDelivery = `INSERT INTO deliveries (${deliveryColumns}) VALUES ($11, $7, $2, 'POST', 'accepted', 200, $15, true, $12, NULL, $13, $14, false, $1, $10)`;
-    // A successful one-time payment gets the duplicate look-up back from the write, as the app's ingest does.
-    const check = applied && n.kind === "payment" && n.status === "succeeded" && !n.declared && !reusable;
-    if (check) params.push(n.orderId);
-    const { rows: written } = await send(client, `WITH ${write} written_event AS (
-         INSERT INTO events (id, provider, event_key, event_name, status, provider_status, received_at, payload, applied, transaction_id)
-         VALUES ($1, $2, $3, $4, CAST($5::text AS "TransactionStatus"), $6, $7, $8, $9, $10))
-       ${check ? `, written_delivery AS (${insertDelivery}) SELECT ${duplicateLookUp("$2", `$${params.length}`, "$10")}` : insertDelivery}`,
-      params,
-    );
-    if (applied && n.kind === "payment" && n.status === "succeeded") await flag(client, n, transactionId, reusable, written[0]);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
-/** Other successful payments of the order and its case (lib/ingest/flag-duplicates.ts's duplicateCheckColumns). */
-const duplicateLookUp = (provider: string, orderId: string, transactionId: string) =>
-  `(SELECT count(*)::int FROM transactions WHERE provider = ${provider} AND kind = 'payment' AND merchant_order_id = ${orderId} AND status = 'succeeded'
-           AND reusable_order = false AND id <> ${transactionId} AND ${NOT_DECLARED}) AS others,
-   (SELECT id::text FROM duplicate_cases WHERE provider = ${provider} AND merchant_order_id = ${orderId}) AS case_id`;
-
-/** The same reads and writes as lib/ingest/flag-duplicates.ts. */
-async function flag(client: pg.PoolClient, n: Notification, transactionId: string, reusable: boolean, checked?: { others: number; case_id: string | null }): Promise<void> {
-  const openCase = async (orderId: string, column: "declared" | "detected") => {
-    const found = await send(client, `INSERT INTO duplicate_cases (id, provider, merchant_order_id, ${column}) VALUES ($1, $2, $3, true)
-       ON CONFLICT (provider, merchant_order_id) DO UPDATE SET ${column} = true RETURNING id`,
-      [uuid7(), n.provider, orderId],
-    );
-    return found.rows[0].id as string;
-  };
-  if (n.declared) {
-    const orderId = n.originalOrderId ?? n.orderId;
-    const caseId = await openCase(orderId, "declared");
-    await send(client, "UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'declared' WHERE id = $1", [transactionId, caseId]);
-    await send(client, `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND duplicate_case_id IS NULL
-       AND (provider_transaction_id = $3 OR (merchant_order_id = $4 AND ${NOT_DECLARED}))`,
-      [caseId, n.provider, n.originalTransactionId ?? "", orderId],
-    );
-    return;
-  }
-  if (reusable) return;
-  const found = checked ?? (await send(client, `SELECT ${duplicateLookUp("$1", "$2", "$3")}`, [n.provider, n.orderId, transactionId])).rows[0];
-  if (!found.others) {
-    if (found.case_id) await send(client, "UPDATE transactions SET duplicate_case_id = $2 WHERE id = $1", [transactionId, found.case_id]);
-    return;
-  }
-  const caseId = await openCase(n.orderId, "detected");
-  await send(client, "UPDATE transactions SET duplicate_case_id = $2, duplicate_source = 'detected' WHERE id = $1", [transactionId, caseId]);
-  await send(client, `UPDATE transactions SET duplicate_case_id = $1 WHERE provider = $2 AND kind = 'payment' AND merchant_order_id = $3 AND status = 'succeeded'
-     AND reusable_order = false AND id <> $4 AND ${NOT_DECLARED} AND duplicate_case_id IS NULL`,
-    [caseId, n.provider, n.orderId, transactionId],
-  );
+  await send(INGEST, [
+    `${n.provider}:${n.originalOrderId ?? n.orderId}`,
+    n.provider, n.eventKey, n.eventName, n.kind, n.transactionId, n.orderId, n.status, n.providerStatus, n.amount, n.currency,
+    n.rawAmount, n.channel, n.method, n.reference, n.reusable, null, null, null, n.createdAt, n.completedAt, n.orderType,
+    n.declared, n.originalOrderId, n.originalTransactionId, n.payload,
+    receivedAt, "POST", "SHA256:baseline", headers, null, body, body.length, false,
+    uuid7(), uuid7(), uuid7(), uuid7(), uuid7(), new Date(),
+  ]);
 }
 
 function answer(response: ServerResponse, status: number, body: string): void {

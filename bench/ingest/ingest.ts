@@ -36,7 +36,7 @@ type Target = { name: "app" | "baseline"; base: string; databaseUrl: string; pid
 /** CPU used so far by the server and by the database's backends (by backend pid). */
 async function cpuNow(target: Target): Promise<{ server: number; postgres: Map<number, number> }> {
   const pids = await withClient(target.databaseUrl, async (client) => {
-    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
     return rows.map((row) => row.pid);
   });
   return { server: cpuMs(processTree(target.pid)), postgres: new Map(pids.map((pid) => [pid, cpuMs([pid])])) };

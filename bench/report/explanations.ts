@@ -35,11 +35,16 @@ function ingestCosts(results: Results) {
 const f = (value: number) => value.toFixed(2);
 
 const CAPACITY_FIX =
-  "What would fix it: give PostgreSQL its own cores (a managed database or a second machine) so the app's CPU and the database's are not " +
-  "drawn from the same two cores; or make an ingest one round trip (the reads and the writes in a PL/pgSQL function called in one " +
-  "statement, which would still take the order lock first: under READ COMMITTED each statement inside it takes a fresh snapshot), which " +
-  "cuts the database's per-statement work and the app's per-query work. Relaxing durability (synchronous_commit = off) would also raise it, " +
-  "but would acknowledge notifications that a crash can lose, which Payhook must never do.";
+  "What would fix it: serve the webhooks without Next's per-request work (see the ratio below), which would bring the app near the " +
+  "baseline; or give PostgreSQL its own cores (a managed database or a second machine) so the app's CPU and the database's are not drawn " +
+  "from the same two cores. Relaxing durability (synchronous_commit = off) would also raise it, but would acknowledge notifications that " +
+  "a crash can lose, which Payhook must never do.";
+
+const ONE_STATEMENT =
+  "Each notification is one statement, SELECT … FROM ingest_notification(…), prepared once per connection and run as its own " +
+  "transaction: the order's advisory lock, two index look-ups, the transaction, event and delivery rows with their indexes (for a " +
+  "successful one-time payment also the look-up for other payments of the order), then a COMMIT that waits for the WAL flush. The " +
+  "baseline sends the same statement.";
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
@@ -58,14 +63,14 @@ export const explanations: Record<string, (results: Results) => string> = {
             `rate, ${f(c.basePostgres)} ms with ${config.ingest.saturationConnections} connections at once) and the baseline itself reached only ` +
             `${Math.round(c.baseThroughput)}/s, so ${target}/s is out of reach on this machine even for the bare baseline, and the app is further held back ` +
             `by its own CPU (see the ratio below).`
-          : `${machineBound}. The baseline reached ${Math.round(c.baseThroughput)}/s: the app's own CPU per notification (${f(c.appServer)} ms ` +
-            `in its server, ${f(c.appPostgres)} ms in PostgreSQL) is what keeps it below ${target}/s (see the ratio below).`;
+          : `${machineBound}. The baseline reached ${Math.round(c.baseThroughput)}/s, so the database and the machine can do ${target}/s: what keeps ` +
+            `the app below it is its own server's CPU per notification (${f(c.appServer)} ms against the baseline's ${f(c.baseServer)} ms; see the ` +
+            `ratio below). With the app's server taking a whole core, PostgreSQL also spends more per notification serving it (${f(c.appPostgres)} ms ` +
+            `against ${f(c.basePostgres)} ms for the same statement): its backends share the remaining core with the load generator and are ` +
+            `descheduled more often.`;
     return (
-      `Each notification is a durable database transaction: BEGIN with an advisory lock on the order (one round trip), a read, one write ` +
-      `statement (transaction, event and delivery rows, with their indexes; for a successful one-time payment it also returns the look-up ` +
-      `for other payments of the order), then a COMMIT that waits for the WAL flush. Measured per notification in this run: PostgreSQL ` +
-      `${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms (baseline), the baseline server ${f(c.baseServer)} ms, the app server ` +
-      `${f(c.appServer)} ms. ${bound} ${CAPACITY_FIX}`
+      `${ONE_STATEMENT} Measured per notification in this run: PostgreSQL ${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms ` +
+      `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound} ${CAPACITY_FIX}`
     );
   },
   "ingest-fixed-p99": (results) => {
@@ -77,28 +82,28 @@ export const explanations: Record<string, (results: Results) => string> = {
       `all ${config.ingest.fixedConnections} connections were waiting for replies); with ${config.ingest.saturationConnections} connections ` +
       `at once it sustained ${capacity}/s. ${config.ingest.fixedRate}/s is at or beyond what it sustains on cores shared with the database and ` +
       `the load generator, so requests wait for a free connection and a free core: the latency measured is mostly queueing. Below saturation ` +
-      `a notification costs a few milliseconds of CPU (the CPU columns in the Ingest section) and four round trips to the database; the fix ` +
-      `is capacity, the same as for throughput.`
+      `a notification is one round trip to the database and its latency a few milliseconds (bench/ingest-only.ts at about 400/s: p99 ` +
+      `about 30 ms); the fix is capacity, the same as for throughput.`
     );
   },
   "ingest-ratio": (results) => {
     const c = ingestCosts(results);
     return (
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
-      `SQL, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ratio. ` +
-      `Done: on PostgreSQL the ingest's transaction runs on the pg pool directly instead of Prisma's interactive transaction (which cost about ` +
-      `0.7 ms of CPU by itself, and each query through Prisma 0.35–0.55 ms against about 0.1 ms through pg); BEGIN carries the order lock and ` +
-      `the write statement returns the duplicate look-up, so a notification is four round trips instead of five or six; proxy.ts no longer runs for ` +
-      `the webhook routes; the handler's own work was trimmed (a zone's offset read from one formatted string instead of formatToParts, the ` +
-      `JSON reviver that refuses NUL and unpaired surrogates run only when an escape could carry one, one promise for the database deadline ` +
-      `instead of five): about 0.05 ms in-process, less than the app server's figure varies from run to run (about ±0.1 ms). The webhook ` +
-      `handler itself, called in-process without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.65–0.7 ms of CPU per ` +
-      `notification including building the Request (signature check, schema validation, header redaction, the SQL and pg's work for its four ` +
-      `round trips); the rest of the app server's figure is Next's request handling: routing, the route module's wrapper and async-context tracking, web Request and Response ` +
-      `objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: serve the webhooks from ` +
-      `a plain Node handler outside Next (a small separate server or function around lib/webhooks/handle-webhook.ts), since they need none of ` +
-      `Next's per-request work; or the one-round-trip PL/pgSQL ingest, which shrinks both servers' database work alike and so narrows the gap ` +
-      `only a little.`
+      `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
+      `ratio. Done: the ingest is one prepared statement calling the database function ingest_notification (it was four round trips in a ` +
+      `transaction run through Prisma, and before that Prisma's interactive transaction, about 0.7 ms of CPU by itself); proxy.ts no longer ` +
+      `runs for the webhook routes; the handler's own work was trimmed (a zone's offset read from one formatted string instead of ` +
+      `formatToParts, the JSON reviver that refuses NUL and unpaired surrogates run only when an escape could carry one, one promise for the ` +
+      `database deadline instead of five). The database function helps the baseline more than the app in proportion — it removes most of ` +
+      `the baseline's own work, and none of Next's — so the ratio fell while both rates rose. The webhook handler itself, called in-process ` +
+      `without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.6 ms of CPU per notification including building the Request ` +
+      `(signature check, schema validation, header redaction, the statement and pg's work for it); the rest of the app server's figure is ` +
+      `Next's request handling: routing, the route module's wrapper and async-context tracking (on Node 20 every promise pays for it), web ` +
+      `Request and Response objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: ` +
+      `serve the webhooks from a plain Node handler outside Next (a small separate server or function around ` +
+      `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work; a newer Node (22 or 24, where async context ` +
+      `tracking is cheaper) would narrow it.`
     );
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",

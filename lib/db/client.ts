@@ -8,10 +8,10 @@ import { openPglite } from "./pglite";
 
 export type Db = PrismaClient;
 
-// The pg pool behind each PostgreSQL client, for the ingest, which runs its
-// transaction on it directly (lib/db/transaction.ts): Prisma's interactive
-// transaction and per-query work cost more CPU than the database's own work
-// on that path. Prisma and the ingest share the one pool, so DATABASE_POOL_SIZE
+// The pg pool behind each PostgreSQL client, for the ingest, which sends its
+// one statement on it directly as a prepared statement (lib/db/query-rows.ts):
+// Prisma's per-query work costs more CPU than the database's own work on that
+// path. Prisma and the ingest share the one pool, so DATABASE_POOL_SIZE
 // still bounds the connections. Kept on globalThis for the reason getDb's
 // client is: Next may evaluate this module more than once.
 export type PostgresPool = {
