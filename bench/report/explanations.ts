@@ -35,10 +35,11 @@ function ingestCosts(results: Results) {
 const f = (value: number) => value.toFixed(2);
 
 const CAPACITY_FIX =
-  "What would fix it: serve the webhooks without Next's per-request work (see the ratio below), which would bring the app near the " +
-  "baseline; or give PostgreSQL its own cores (a managed database or a second machine) so the app's CPU and the database's are not drawn " +
-  "from the same two cores. Relaxing durability (synchronous_commit = off) would also raise it, but would acknowledge notifications that " +
-  "a crash can lose, which Payhook must never do.";
+  "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
+  "below) would bring it near the baseline; or more processes: one `next start` per core behind the port (a process manager's cluster " +
+  "mode, or more instances, as Vercel runs), which this benchmark does not do because it measures the app as `npm start` runs it; or " +
+  "PostgreSQL on cores of its own. Relaxing durability (synchronous_commit = off) would not help (the database is not the bound) and " +
+  "would acknowledge notifications that a crash can lose, which Payhook must never do.";
 
 const ONE_STATEMENT =
   "Each notification is one statement, SELECT … FROM ingest_notification(…), prepared once per connection and run as its own " +
@@ -64,10 +65,9 @@ export const explanations: Record<string, (results: Results) => string> = {
             `${Math.round(c.baseThroughput)}/s, so ${target}/s is out of reach on this machine even for the bare baseline, and the app is further held back ` +
             `by its own CPU (see the ratio below).`
           : `${machineBound}. The baseline reached ${Math.round(c.baseThroughput)}/s, so the database and the machine can do ${target}/s: what keeps ` +
-            `the app below it is its own server's CPU per notification (${f(c.appServer)} ms against the baseline's ${f(c.baseServer)} ms; see the ` +
-            `ratio below). With the app's server taking a whole core, PostgreSQL also spends more per notification serving it (${f(c.appPostgres)} ms ` +
-            `against ${f(c.basePostgres)} ms for the same statement): its backends share the remaining core with the load generator and are ` +
-            `descheduled more often.`;
+            `the app below it is its own server. \`next start\` is one Node process, and at ${f(c.appServer)} ms of CPU per notification one core ` +
+            `gives it at most about ${Math.round(1000 / c.appServer)}/s (1000 ms ÷ ${f(c.appServer)} ms); the baseline's server needs ${f(c.baseServer)} ms ` +
+            `(see the ratio below).`;
     return (
       `${ONE_STATEMENT} Measured per notification in this run: PostgreSQL ${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms ` +
       `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound} ${CAPACITY_FIX}`
@@ -76,14 +76,24 @@ export const explanations: Record<string, (results: Results) => string> = {
   "ingest-fixed-p99": (results) => {
     const { app } = results.ingest!;
     const capacity = Math.round(app.saturation.throughput);
-    const achieved = Math.round(app.fixed.throughput);
+    const rate = config.ingest.fixedRate;
+    const cores = (cpuMs: number) => ((cpuMs / Math.max(1, app.fixed.ok)) * rate) / 1000;
+    if (app.fixed.lateSends === 0) {
+      return (
+        `The app kept the rate (no send left late) with a p50 of ${app.fixed.p50.toFixed(0)} ms: the p99 is its tail. At ${rate}/s its ` +
+        `server used about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core and PostgreSQL ${cores(app.fixed.postgresCpuMs).toFixed(2)}, ` +
+        `with the load generator on the same ${results.machine.cores} cores; with ${config.ingest.saturationConnections} connections at once ` +
+        `the app sustained ${capacity}/s. So ${rate}/s runs close to what this machine gives it, and a burst of sends, a garbage collection ` +
+        `or the database's commit flush leaves requests waiting for a free core: the slowest one in a hundred queues behind them. The fix ` +
+        `is headroom: the app's server CPU per notification (see the ratio below) or cores of the database's own.`
+      );
+    }
     return (
-      `Asked for ${config.ingest.fixedRate}/s, the app achieved ${achieved}/s (${app.fixed.lateSends} sends could not leave on time because ` +
+      `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${app.fixed.lateSends} sends could not leave on time because ` +
       `all ${config.ingest.fixedConnections} connections were waiting for replies); with ${config.ingest.saturationConnections} connections ` +
-      `at once it sustained ${capacity}/s. ${config.ingest.fixedRate}/s is at or beyond what it sustains on cores shared with the database and ` +
+      `at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it sustains on cores shared with the database and ` +
       `the load generator, so requests wait for a free connection and a free core: the latency measured is mostly queueing. Below saturation ` +
-      `a notification is one round trip to the database and its latency a few milliseconds (bench/ingest-only.ts at about 400/s: p99 ` +
-      `about 30 ms); the fix is capacity, the same as for throughput.`
+      `a notification is one round trip to the database; the fix is capacity, the same as for throughput.`
     );
   },
   "ingest-ratio": (results) => {
@@ -92,12 +102,12 @@ export const explanations: Record<string, (results: Results) => string> = {
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
       `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
       `ratio. Done: the ingest is one prepared statement calling the database function ingest_notification (it was four round trips in a ` +
-      `transaction run through Prisma, and before that Prisma's interactive transaction, about 0.7 ms of CPU by itself); proxy.ts no longer ` +
+      `transaction on the pg pool, and before that Prisma's interactive transaction, which cost about 0.7 ms of CPU by itself); proxy.ts no longer ` +
       `runs for the webhook routes; the handler's own work was trimmed (a zone's offset read from one formatted string instead of ` +
       `formatToParts, the JSON reviver that refuses NUL and unpaired surrogates run only when an escape could carry one, one promise for the ` +
       `database deadline instead of five). The database function helps the baseline more than the app in proportion — it removes most of ` +
       `the baseline's own work, and none of Next's — so the ratio fell while both rates rose. The webhook handler itself, called in-process ` +
-      `without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.6 ms of CPU per notification including building the Request ` +
+      `without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.45–0.5 ms of CPU per notification including building the Request ` +
       `(signature check, schema validation, header redaction, the statement and pg's work for it); the rest of the app server's figure is ` +
       `Next's request handling: routing, the route module's wrapper and async-context tracking (on Node 20 every promise pays for it), web ` +
       `Request and Response objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: ` +
