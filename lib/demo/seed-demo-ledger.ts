@@ -98,6 +98,10 @@ export async function seedDemoLedger(db: Db, options: SeedOptions): Promise<Seed
     onProgress: options.onProgress,
   });
   await backdateWallClockStamps(db, started);
+  // Statistics for the planner now that the tables hold a history: the embedded database has no
+  // autovacuum to gather them, and without them the ingest's look-ups and the pages' queries are
+  // planned from defaults (README, Known limits).
+  await db.$executeRawUnsafe("ANALYZE");
 
   const after = await tally(db);
   const grew = (now: Record<string, number>, then: Record<string, number>, key: string) => (now[key] ?? 0) - (then[key] ?? 0);
