@@ -45,7 +45,7 @@ async function send(from: number, to: number): Promise<number> {
 /** The database's backends serving this database, and the CPU each has used so far. */
 const backendCpu = () =>
   withClient(database.url, async (client) => {
-    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+    const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
     return new Map(rows.map(({ pid }) => [pid, cpuMs([pid])]));
   });
 
