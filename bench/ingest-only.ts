@@ -15,6 +15,7 @@ import { stop, stopAll } from "./lib/processes";
 //   BENCH_REUSE_BUILD=1 BENCH_FIXED_SECONDS=5 BENCH_SATURATION_REQUESTS=6000 npx tsx bench/ingest-only.ts
 //
 // BENCH_APP_NODE_ARGS go to the app server's node, e.g. "--cpu-prof --cpu-prof-dir=bench/.tmp/prof".
+// BENCH_APP_WORKERS=2 runs two `next start` processes on the app's port (node:cluster), one per core.
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);

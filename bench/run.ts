@@ -21,6 +21,10 @@ import { consoleTable, writeResults } from "./report/report";
 // table and writes bench/RESULTS.md. Loopback only; every step is bounded and
 // the whole run stops after 20 minutes, cleaning up what it started.
 
+if (config.appWorkers !== 1) {
+  throw new Error("BENCH_APP_WORKERS is for bench/ingest-only.ts: the benchmark measures the app as `npm start` runs it, one process");
+}
+
 const HARD_LIMIT_MS = 20 * 60 * 1000;
 const RESULTS_FILE = path.join("bench", "RESULTS.md");
 const started = performance.now();

@@ -40,7 +40,9 @@ export async function buildApp(): Promise<void> {
 export async function startApp(databaseUrl: string, keyEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = config.appPort;
   const base = `http://127.0.0.1:${port}`;
-  const server = start("next-start", process.execPath, [...nodeArgs, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  // BENCH_APP_WORKERS > 1: that many `next start` processes on one port (bench/lib/cluster-start.cjs).
+  const cluster = config.appWorkers > 1 ? [path.join("bench", "lib", "cluster-start.cjs")] : [];
+  const server = start("next-start", process.execPath, [...nodeArgs, ...cluster, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
     ...process.env,
     ...keyEnv,
     NODE_ENV: "production",

@@ -20,6 +20,8 @@ export const config = {
   reuseBuild: process.env.BENCH_REUSE_BUILD === "1",
   /** Connections per instance, app and baseline alike (the app's default). */
   poolSize: int("BENCH_POOL_SIZE", 10),
+  /** `next start` processes behind the app's port (bench/ingest-only.ts experiments; the benchmark runs one, as `npm start` does). */
+  appWorkers: int("BENCH_APP_WORKERS", 1),
 
   ingest: {
     warmupRequests: int("BENCH_WARMUP_REQUESTS", 1_500),
