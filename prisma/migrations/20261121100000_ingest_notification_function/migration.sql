@@ -100,7 +100,7 @@ BEGIN
             p_reference_number, p_reusable_order, p_pay_amount, p_pay_currency, p_exchange_rate, p_provider_created_at,
             p_provider_completed_at, p_order_type, p_original_merchant_order_id, p_original_provider_transaction_id, p_payload, p_now);
   ELSE
-    -- lib/transactions/decide-status.ts: a final state is never turned back by a late pending one,
+    -- The status rules: a final state is never turned back by a late pending one,
     -- and a second, different final state is kept visible as a conflict.
     v_decision := CASE
       WHEN v_status = 'pending' THEN 'apply'
@@ -135,7 +135,7 @@ BEGIN
   VALUES (p_delivery_id, p_received_at, p_provider, p_method, 'accepted', 200, p_key_fingerprint, true, p_headers,
           p_source_ip, p_body, p_body_size, p_body_truncated, p_event_id, v_transaction_id);
 
-  -- Duplicate payments, decided under the order lock (lib/ingest/flag-duplicates.ts describes them):
+  -- Duplicate payments, decided under the order lock:
   -- declared by PayerMax, or detected as a second successful payment of a one-time order.
   -- Payments into a reusable static VA or payment code are normal and never flagged.
   IF v_applied AND p_kind = 'payment' AND p_status = 'succeeded' THEN
