@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
 import { config } from "./lib/config";
-import { createBenchDatabase, dropBenchDatabase, withClient } from "./lib/postgres";
+import { withPgClient } from "@/lib/db/with-pg-client";
+import { createBenchDatabase, dropBenchDatabase } from "./lib/postgres";
 import { cpuMs } from "./lib/processes";
 
 // The webhook handler alone, in-process, without Next: the bench's signed
@@ -44,7 +45,7 @@ async function send(from: number, to: number): Promise<number> {
 
 /** The database's backends serving this database, and the CPU each has used so far. */
 const backendCpu = () =>
-  withClient(database.url, async (client) => {
+  withPgClient(database.url, async (client) => {
     const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
     return new Map(rows.map(({ pid }) => [pid, cpuMs([pid])]));
   });

@@ -8,7 +8,7 @@ import { addDays, localDateOf } from "@/lib/overview/zoned-calendar";
 import { countTransactions, findTransactions } from "@/lib/transactions/find-transactions";
 import { getTransaction } from "@/lib/transactions/get-transaction";
 import { parseTransactionQuery } from "@/lib/transactions/transaction-filters";
-import { withClient } from "../lib/postgres";
+import { withPgClient } from "@/lib/db/with-pg-client";
 
 // What each dashboard page asks the database, called exactly as the pages call
 // it (the transactions page runs its list and its bounded count side by side).
@@ -25,7 +25,7 @@ export type Picks = { orderId: string; vaNumber: string; detailId: string; from:
 
 /** Real values from the filled database to search for and open. */
 export async function pickValues(url: string, timeZone: string): Promise<Picks> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     // A repeatable sample: the same rows on every run of the same fill.
     const order = await client.query<{ merchant_order_id: string }>(
       "SELECT merchant_order_id FROM transactions TABLESAMPLE SYSTEM (1) REPEATABLE (7) WHERE provider <> 'paycools-id' LIMIT 1",

@@ -1,4 +1,4 @@
-import { withClient } from "../lib/postgres";
+import { withPgClient } from "@/lib/db/with-pg-client";
 import { processTree, rssBytes } from "../lib/processes";
 import type { Session } from "../lib/session";
 
@@ -23,7 +23,7 @@ export type ExportResult = {
 
 /** The first day of the newest `rows` transactions in the zone, so a from-filter selects a little over that many. */
 export async function exportFrom(url: string, rows: number, timeZone: string): Promise<string> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const { rows: found } = await client.query<{ day: string }>(
       `SELECT to_char(first_seen_at AT TIME ZONE $1, 'YYYY-MM-DD') AS day FROM transactions ORDER BY first_seen_at DESC OFFSET $2 LIMIT 1`,
       [timeZone, rows - 1],

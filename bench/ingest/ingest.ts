@@ -1,5 +1,5 @@
 import { config } from "../lib/config";
-import { withClient } from "../lib/postgres";
+import { withPgClient } from "@/lib/db/with-pg-client";
 import { cpuMs, processTree } from "../lib/processes";
 import { runLoad, type LoadResult } from "./load";
 import type { PreparedRequest } from "./requests";
@@ -35,7 +35,7 @@ type Target = { name: "app" | "baseline"; base: string; databaseUrl: string; pid
 
 /** CPU used so far by the server and by the database's backends (by backend pid). */
 async function cpuNow(target: Target): Promise<{ server: number; postgres: Map<number, number> }> {
-  const pids = await withClient(target.databaseUrl, async (client) => {
+  const pids = await withPgClient(target.databaseUrl, async (client) => {
     const { rows } = await client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
     return rows.map((row) => row.pid);
   });
@@ -49,7 +49,7 @@ function postgresDelta(before: Map<number, number>, after: Map<number, number>):
 }
 
 async function stored(url: string): Promise<Stored> {
-  return withClient(url, async (client) => {
+  return withPgClient(url, async (client) => {
     const { rows } = await client.query<Record<keyof Stored, string>>(`
       SELECT (SELECT count(*) FROM transactions) AS transactions, (SELECT count(*) FROM events) AS events,
              (SELECT count(*) FROM deliveries WHERE outcome = 'accepted') AS accepted,
@@ -109,7 +109,7 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
       // first rows, at a moment of its own. The warm-up ends with ANALYZE so that both targets run
       // the measured phases on plans made with statistics, not on the planner's defaults for a table
       // it knows nothing about (which can pick an index that reads every payment of a provider).
-      if (phase === "warmup") await withClient(target.databaseUrl, (client) => client.query("ANALYZE"));
+      if (phase === "warmup") await withPgClient(target.databaseUrl, (client) => client.query("ANALYZE"));
       await settle();
     }
   }
@@ -121,7 +121,7 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
     const sentRequests = runs.flatMap(({ part, result }) => part.slice(0, Math.min(part.length, result.sent)));
     const ackedRequests = runs.flatMap(({ part, result }) => result.acknowledged.map((position) => part[position]!));
     const ackedEvents = [...new Set(ackedRequests.map((request) => request.event))];
-    const ackedEventsStored = await withClient(target.databaseUrl, async (client) => {
+    const ackedEventsStored = await withPgClient(target.databaseUrl, async (client) => {
       const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM events WHERE provider || '/' || event_key = ANY($1)", [ackedEvents]);
       return Number(rows[0]!.n);
     });

@@ -1,22 +1,12 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { withPgClient } from "@/lib/db/with-pg-client";
 import { config } from "./config";
 
 // Throw-away databases on the local PostgreSQL server: created and migrated
 // with the app's own migrations, dropped when the run ends (even a failed one).
 
 export type BenchDatabase = { name: string; url: string };
-
-export async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
 
 export function databaseUrl(name: string): string {
   const url = new URL(config.serverUrl);
@@ -28,7 +18,7 @@ const created = new Set<string>();
 
 export async function createBenchDatabase(label: string): Promise<BenchDatabase> {
   const name = `payhook_bench_${label}_${randomBytes(4).toString("hex")}`;
-  await withClient(config.serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await withPgClient(config.serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   created.add(name);
   const url = databaseUrl(name);
   await migrateDatabase({ url });
@@ -36,7 +26,7 @@ export async function createBenchDatabase(label: string): Promise<BenchDatabase>
 }
 
 export async function dropBenchDatabase(name: string): Promise<void> {
-  await withClient(config.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  await withPgClient(config.serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   created.delete(name);
 }
 
@@ -46,7 +36,7 @@ export async function dropAllBenchDatabases(): Promise<void> {
 
 /** The server's settings that shape the figures, for the results file. */
 export async function serverSettings(): Promise<Record<string, string>> {
-  return withClient(config.serverUrl, async (client) => {
+  return withPgClient(config.serverUrl, async (client) => {
     const names = ["server_version", "shared_buffers", "work_mem", "effective_cache_size", "synchronous_commit", "max_connections"];
     const { rows } = await client.query<{ name: string; setting: string }>(
       `SELECT name, current_setting(name) AS setting FROM pg_settings WHERE name = ANY($1)`,

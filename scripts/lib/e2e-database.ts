@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import pg from "pg";
 import { createPostgresClient, prismaForPglite, type Db } from "@/lib/db/client";
 import { describePostgresUrl, migrateDatabase } from "@/lib/db/migrate";
 import { closePglite, openPglite } from "@/lib/db/pglite";
+import { withPgClient } from "@/lib/db/with-pg-client";
 import { createUser, type Role } from "@/lib/users/create-user";
 
 // The browser suite's own database: a fresh PostgreSQL database on the server in
@@ -26,16 +26,6 @@ export type E2eDatabase = {
   drop(): Promise<void>;
 };
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function addUsers(db: Db, users: E2eUser[]): Promise<Record<string, string>> {
   try {
     const ids: Record<string, string> = {};
@@ -48,7 +38,7 @@ async function addUsers(db: Db, users: E2eUser[]): Promise<Record<string, string
 
 async function createPostgresDatabase(serverUrl: string, users: E2eUser[]): Promise<E2eDatabase> {
   const name = `payhook_e2e_${randomBytes(6).toString("hex")}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
+  await withPgClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database: E2eDatabase = {
@@ -57,7 +47,7 @@ async function createPostgresDatabase(serverUrl: string, users: E2eUser[]): Prom
     description: `PostgreSQL ${describePostgresUrl(url.toString())}`,
     sharedUrl: url.toString(),
     userIds: {},
-    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
+    drop: () => withPgClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
   try {
     await migrateDatabase({ url: url.toString() });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { migrateDatabase } from "@/lib/db/migrate";
+import { withPgClient } from "@/lib/db/with-pg-client";
 
 // The run's own PostgreSQL database: created fresh, migrated with the project's
 // migrations, read directly by the checks (never through the app under test),
@@ -18,24 +19,12 @@ export type RunDatabase = {
 
 export async function createRunDatabase(serverUrl: string): Promise<RunDatabase> {
   const name = `payhook_rel_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const drop = async () => {
     await pool.end().catch(() => undefined);
-    const cleanup = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
-    await cleanup.connect();
-    try {
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    } finally {
-      await cleanup.end();
-    }
+    await withPgClient(serverUrl, (cleanup) => cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   };
   const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
   pool.on("error", () => undefined);
