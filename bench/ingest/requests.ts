@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { mulberry32 } from "@/lib/demo/random";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
 
@@ -35,18 +36,6 @@ export function publicKeyEnv(keys: ProviderKeys): Record<string, string> {
 /** `event` is the identity the ledger gives the notification's event (provider + event key): retries share it. */
 export type PreparedRequest = { path: string; headers: Record<string, string>; body: Buffer; retry: boolean; event: string };
 
-/** A small deterministic generator, so two runs send the same mix. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PAYCOOLS_CHANNELS = ["ID_BCA_VA", "ID_BNI_VA", "PH_GCASH", "PH_MAYA", "MY_FPX", "TH_PROMPTPAY"];
 
 type Paid = { provider: Provider; orderId: string; transactionId: string };
@@ -56,7 +45,8 @@ type Paid = { provider: Provider; orderId: string; transactionId: string };
  * database. Returns them in sending order.
  */
 export function prepareRequests(count: number, keys: ProviderKeys, tag: string, retryShare: number, seed = 1): PreparedRequest[] {
-  const random = seeded(seed);
+  // Deterministic, so two runs send the same mix.
+  const random = mulberry32(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const out: PreparedRequest[] = [];
   const followUps = new Map<number, () => PreparedRequest>();

@@ -1,21 +1,26 @@
 // A small seeded generator (mulberry32), so the same seed always builds the same
-// demo history. Not for anything secret: node:crypto is for that.
+// demo history, bench load or reliability plan. Not for anything secret:
+// node:crypto is for that.
 
-export class SeededRandom {
-  private state: number;
-
-  constructor(seed: number) {
-    // Spread small seeds (1, 2, 3…) over the whole state space.
-    this.state = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
+/** Floats in [0, 1), the same sequence for the same 32-bit state. */
+export function mulberry32(state: number): () => number {
+  let current = state >>> 0;
+  return () => {
+    current = (current + 0x6d2b79f5) >>> 0;
+    let t = current;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class SeededRandom {
+  /** A float in [0, 1). */
+  readonly next: () => number;
+
+  constructor(seed: number) {
+    // Spread small seeds (1, 2, 3…) over the whole state space.
+    this.next = mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b));
   }
 
   /** An integer in [min, max], both included. */

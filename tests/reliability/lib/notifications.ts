@@ -108,14 +108,3 @@ export async function pool<T>(items: T[], concurrency: number, task: (item: T, i
   await Promise.all(workers);
 }
 
-/** A small seeded generator (mulberry32): the load phases' plans replay from their seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,6 +1,7 @@
+import { mulberry32 } from "@/lib/demo/random";
 import { createHttpClient } from "../lib/http";
 import { PROVIDERS, type Provider } from "../lib/keys";
-import { deliver, makeNotification, pool, seededRandom, uniqueId, type Notification } from "../lib/notifications";
+import { deliver, makeNotification, pool, uniqueId, type Notification } from "../lib/notifications";
 import { emptyFigures, type PhaseResult, type RunContext } from "../lib/run-context";
 
 // Thousands of notifications over many connections: provider-style retries of
@@ -116,7 +117,7 @@ function checkStory(story: Story, rows: Row[], cases: Map<string, { declared: bo
 
 export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
   const started = Date.now();
-  const random = seededRandom(ctx.seed ^ 0xc0ffee);
+  const random = mulberry32(ctx.seed ^ 0xc0ffee);
   const stories = planStories(ctx, Math.round(900 * ctx.scale), random);
   const notifications = stories.flatMap((story) => story.notifications);
   // Each notification is sent 1–5 times; half of the time all its copies go out at the same instant.

@@ -1,6 +1,7 @@
+import { mulberry32 } from "@/lib/demo/random";
 import { createHttpClient } from "../lib/http";
 import { PROVIDERS } from "../lib/keys";
-import { acknowledged, deliver, makeNotification, pool, seededRandom, uniqueId, type Notification } from "../lib/notifications";
+import { acknowledged, deliver, makeNotification, pool, uniqueId, type Notification } from "../lib/notifications";
 import { emptyFigures, type PhaseResult, type RunContext } from "../lib/run-context";
 import { verifyStored } from "../lib/verify-stored";
 
@@ -16,7 +17,7 @@ const MAX_ATTEMPTS = 8;
 
 export async function runDurability(ctx: RunContext): Promise<PhaseResult> {
   const started = Date.now();
-  const random = seededRandom(ctx.seed ^ 0xdead);
+  const random = mulberry32(ctx.seed ^ 0xdead);
   const notifications: Notification[] = Array.from({ length: Math.round(1500 * ctx.scale) }, () => {
     const provider = PROVIDERS[Math.floor(random() * PROVIDERS.length)]!;
     return makeNotification(provider, ctx.keys.providers[provider].privateKey, {

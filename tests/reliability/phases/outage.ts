@@ -1,7 +1,8 @@
+import { mulberry32 } from "@/lib/demo/random";
 import { get, signIn } from "../lib/auth-http";
 import { createHttpClient, jsonOf, type CookieJar, type HttpClient } from "../lib/http";
 import { PROVIDERS } from "../lib/keys";
-import { acknowledged, deliver, makeNotification, seededRandom, uniqueId, type Notification } from "../lib/notifications";
+import { acknowledged, deliver, makeNotification, uniqueId, type Notification } from "../lib/notifications";
 import { emptyFigures, type LoadFigures, type PhaseResult, type RunContext } from "../lib/run-context";
 import { freePort } from "../lib/tcp-proxy";
 import { verifyStored } from "../lib/verify-stored";
@@ -118,7 +119,7 @@ async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, t
 
 export async function runOutage(ctx: RunContext): Promise<PhaseResult> {
   const started = Date.now();
-  const random = seededRandom(ctx.seed ^ 0x0ff);
+  const random = mulberry32(ctx.seed ^ 0x0ff);
   const failures: string[] = [];
   const notes: string[] = [];
   const figures: LoadFigures[] = [];
