@@ -43,8 +43,9 @@ let liveEngines = 0;
 let loaded: Promise<typeof runtime> | undefined;
 
 async function instantiate(): Promise<typeof runtime> {
-  // The package's entry file imports the .wasm file as an ES module, which Node 20
-  // cannot do; this is what Prisma's own loader does instead.
+  // The package's entry file imports the .wasm file as an ES module, which Node
+  // does only as an experimental feature (with a warning, on 24); this is what
+  // Prisma's own loader does instead.
   const require = createRequire(import.meta.url);
   const glue = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const bytes = await readFile(path.join(path.dirname(glue), "schema_engine_bg.wasm"));
