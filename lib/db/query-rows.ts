@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
-import { Prisma } from "@/lib/generated/prisma/client";
 import { postgresPoolOf, type Db } from "./client";
 
 // One hand-written statement, on either backend: on PostgreSQL straight on the
-// pg pool as a prepared statement, on PGlite through Prisma. The SQL is built
-// with Prisma.sql either way, so both run the same statement with the same
-// parameters. A statement sent on its own is its own transaction: when its rows
+// pg pool as a prepared statement, on PGlite through Prisma's raw query. Both
+// run the same text with the same parameters. A statement sent on its own is its own transaction: when its rows
 // arrive, it has committed (and, with synchronous_commit, is on disk).
 
 // Prepared statements: a statement's text is parsed and planned by PostgreSQL
@@ -26,10 +24,13 @@ function namedStatement(text: string): string | undefined {
   return name;
 }
 
+/** SQL text with $1…$n placeholders, and their values. Build the text once: it names the prepared statement. */
+export type Statement = { text: string; values: unknown[] };
+
 /** Runs one statement and returns its rows. */
-export async function queryRows<Row>(db: Db, statement: Prisma.Sql): Promise<Row[]> {
+export async function queryRows<Row>(db: Db, statement: Statement): Promise<Row[]> {
   const postgres = postgresPoolOf(db);
-  if (!postgres) return db.$queryRaw<Row[]>(statement);
+  if (!postgres) return db.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
   const { pool, preparedStatements } = postgres;
   const name = preparedStatements ? namedStatement(statement.text) : undefined;
   const result = await pool.query({ name, text: statement.text, values: statement.values });

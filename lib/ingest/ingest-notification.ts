@@ -1,7 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { queryRows } from "@/lib/db/query-rows";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { queryRows, type Statement } from "@/lib/db/query-rows";
 import type { Notification } from "@/lib/providers/types";
 import type { DeliveryInput } from "./delivery-input";
 import { orderLockKey } from "./lock-order";
@@ -22,10 +21,61 @@ type Row = { outcome: IngestResult["outcome"]; transaction_id: string; event_id:
 
 const ATTEMPTS = 3;
 
-const json = (value: unknown) => Prisma.sql`${JSON.stringify(value)}::jsonb`;
-const time = (value: Date | null) => Prisma.sql`${value ? value.toISOString() : null}::timestamptz`;
-const decimal = (value: string | null) => Prisma.sql`${value}::numeric`;
-const uuid = (value: string) => Prisma.sql`${value}::uuid`;
+type Input = { n: Notification; delivery: Verified; deliveryId: string };
+
+const time = (value: Date | null) => (value ? value.toISOString() : null);
+
+// ingest_notification's arguments in order: the cast each placeholder gets and
+// where its value comes from. The statement's text is built once from this
+// list, so a webhook only fills in the values (and PostgreSQL, which has the
+// statement prepared, only binds them).
+const ARGUMENTS: readonly (readonly [cast: string, value: (input: Input) => unknown])[] = [
+  ["", ({ n }) => orderLockKey(n.provider, n.originalMerchantOrderId ?? n.merchantOrderId)],
+  ["", ({ n }) => n.provider],
+  ["", ({ n }) => n.eventKey],
+  ["", ({ n }) => n.eventName],
+  ["", ({ n }) => n.kind],
+  ["", ({ n }) => n.providerTransactionId],
+  ["", ({ n }) => n.merchantOrderId],
+  ["", ({ n }) => n.status],
+  ["", ({ n }) => n.providerStatus],
+  ["::numeric", ({ n }) => n.amount],
+  ["", ({ n }) => n.currency],
+  ["", ({ n }) => n.rawAmount],
+  ["", ({ n }) => n.channel],
+  ["", ({ n }) => n.paymentMethod],
+  ["", ({ n }) => n.referenceNumber],
+  ["::boolean", ({ n }) => n.reusableOrder],
+  ["::numeric", ({ n }) => n.payAmount],
+  ["", ({ n }) => n.payCurrency],
+  ["::numeric", ({ n }) => n.exchangeRate],
+  ["::timestamptz", ({ n }) => time(n.providerCreatedAt)],
+  ["::timestamptz", ({ n }) => time(n.providerCompletedAt)],
+  ["", ({ n }) => n.orderType],
+  ["::boolean", ({ n }) => n.declaredDuplicate],
+  ["", ({ n }) => n.originalMerchantOrderId],
+  ["", ({ n }) => n.originalProviderTransactionId],
+  ["::jsonb", ({ n }) => JSON.stringify(n.payload)],
+  ["::timestamptz", ({ delivery }) => time(delivery.receivedAt)],
+  ["", ({ delivery }) => delivery.method],
+  ["", ({ delivery }) => delivery.keyFingerprint],
+  ["::jsonb", ({ delivery }) => JSON.stringify(delivery.headers)],
+  ["", ({ delivery }) => delivery.sourceIp],
+  ["::bytea", ({ delivery }) => new Uint8Array(delivery.body)],
+  ["::integer", ({ delivery }) => delivery.bodySize],
+  ["::boolean", ({ delivery }) => delivery.bodyTruncated],
+  // The ids of the delivery, and of the event, duplicate case and its first action should this notification make them.
+  ["::uuid", ({ deliveryId }) => deliveryId],
+  ["::uuid", () => uuid7()],
+  ["::uuid", () => uuid7()],
+  ["::uuid", () => uuid7()],
+  ["::uuid", () => uuid7()],
+  ["::timestamptz", () => time(new Date())],
+];
+
+const TEXT =
+  "SELECT r_outcome AS outcome, r_transaction_id::text AS transaction_id, r_event_id::text AS event_id, r_applied AS applied " +
+  `FROM ingest_notification(${ARGUMENTS.map(([cast], i) => `$${i + 1}${cast}`).join(", ")})`;
 
 /**
  * Stores a verified notification: its delivery, its event (once per event
@@ -43,21 +93,8 @@ const uuid = (value: string) => Prisma.sql`${value}::uuid`;
  */
 export async function ingestNotification(db: Db, n: Notification, delivery: Verified): Promise<IngestResult> {
   const deliveryId = uuid7();
-  const statement = Prisma.sql`
-    SELECT r_outcome AS outcome, r_transaction_id::text AS transaction_id, r_event_id::text AS event_id, r_applied AS applied
-    FROM ingest_notification(
-      ${orderLockKey(n.provider, n.originalMerchantOrderId ?? n.merchantOrderId)},
-      ${n.provider}, ${n.eventKey}, ${n.eventName}, ${n.kind}, ${n.providerTransactionId},
-      ${n.merchantOrderId}, ${n.status}, ${n.providerStatus}, ${decimal(n.amount)}, ${n.currency},
-      ${n.rawAmount}, ${n.channel}, ${n.paymentMethod}, ${n.referenceNumber}, ${n.reusableOrder}::boolean,
-      ${decimal(n.payAmount)}, ${n.payCurrency}, ${decimal(n.exchangeRate)},
-      ${time(n.providerCreatedAt)}, ${time(n.providerCompletedAt)}, ${n.orderType},
-      ${n.declaredDuplicate}::boolean, ${n.originalMerchantOrderId}, ${n.originalProviderTransactionId},
-      ${json(n.payload)},
-      ${time(delivery.receivedAt)}, ${delivery.method}, ${delivery.keyFingerprint}, ${json(delivery.headers)}, ${delivery.sourceIp},
-      ${new Uint8Array(delivery.body)}::bytea, ${delivery.bodySize}::integer, ${delivery.bodyTruncated}::boolean,
-      ${uuid(deliveryId)}, ${uuid(uuid7())}, ${uuid(uuid7())}, ${uuid(uuid7())}, ${uuid(uuid7())}, ${time(new Date())}
-    )`;
+  const input: Input = { n, delivery, deliveryId };
+  const statement: Statement = { text: TEXT, values: ARGUMENTS.map(([, value]) => value(input)) };
   for (let attempt = 1; ; attempt++) {
     try {
       const [row] = await queryRows<Row>(db, statement);
