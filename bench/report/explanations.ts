@@ -37,8 +37,8 @@ const f = (value: number) => value.toFixed(2);
 const CAPACITY_FIX =
   "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
   "below) would bring it near the baseline; or PostgreSQL and the load on cores of their own, where more processes would then help: " +
-  "one `next start` per core behind the port (a process manager's cluster mode, or more instances, as Vercel runs). On this machine " +
-  "two processes gave about 880–940/s and a worse p99 at 500/s (bench/ingest-only.ts with BENCH_APP_WORKERS=2), as the two cores are " +
+  "one `next start` per core behind the port (a process manager's cluster mode, or more instances, as Vercel runs). On this machine, " +
+  "on Node 20, two processes gave about 880–940/s and a worse p99 at 500/s (bench/ingest-only.ts with BENCH_APP_WORKERS=2), as the two cores are " +
   "already shared with PostgreSQL and the load generator; the benchmark measures the app as `npm start` runs it, one process. Relaxing durability (synchronous_commit = off) would not help (the database is not the bound) and " +
   "would acknowledge notifications that a crash can lose, which Payhook must never do.";
 
@@ -75,26 +75,31 @@ export const explanations: Record<string, (results: Results) => string> = {
     );
   },
   "ingest-fixed-p99": (results) => {
-    const { app } = results.ingest!;
+    const { app, baseline } = results.ingest!;
     const capacity = Math.round(app.saturation.throughput);
     const rate = config.ingest.fixedRate;
     const cores = (cpuMs: number) => ((cpuMs / Math.max(1, app.fixed.ok)) * rate) / 1000;
-    if (app.fixed.lateSends === 0) {
-      return (
-        `The app kept the rate (no send left late) with a p50 of ${app.fixed.p50.toFixed(0)} ms: the p99 is its tail. At ${rate}/s its ` +
-        `server used about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core and PostgreSQL ${cores(app.fixed.postgresCpuMs).toFixed(2)}, ` +
-        `with the load generator on the same ${results.machine.cores} cores; with ${config.ingest.saturationConnections} connections at once ` +
-        `the app sustained ${capacity}/s. So ${rate}/s runs close to what this machine gives it, and a burst of sends, a garbage collection ` +
-        `or the database's commit flush leaves requests waiting for a free core: the slowest one in a hundred queues behind them. The fix ` +
-        `is headroom: the app's server CPU per notification (see the ratio below) or cores of the database's own.`
-      );
-    }
+    const appFixed = perNotification(app.fixed.serverCpuMs, app.fixed.ok);
+    const appSaturation = perNotification(app.saturation.serverCpuMs, app.saturation.ok);
+    const baseFixed = perNotification(baseline.fixed.serverCpuMs, baseline.fixed.ok);
+    const kept =
+      app.fixed.lateSends === 0
+        ? `The app kept the rate (no send left late) with a p50 of ${app.fixed.p50.toFixed(0)} ms: the p99 is its tail. `
+        : `${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies. `;
     return (
-      `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${app.fixed.lateSends} sends could not leave on time because ` +
-      `all ${config.ingest.fixedConnections} connections were waiting for replies); with ${config.ingest.saturationConnections} connections ` +
-      `at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it sustains on cores shared with the database and ` +
-      `the load generator, so requests wait for a free connection and a free core: the latency measured is mostly queueing. Below saturation ` +
-      `a notification is one round trip to the database; the fix is capacity, the same as for throughput.`
+      kept +
+      `At ${rate}/s each request arrives on its own, and the app's server spent ${f(appFixed)} ms of CPU per notification ` +
+      `(${f(appSaturation)} ms at saturation, where reads, replies and Next's per-turn work are shared by many requests at once): ` +
+      `about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core, with PostgreSQL at ${cores(app.fixed.postgresCpuMs).toFixed(2)} ` +
+      `and the load generator on the same ${results.machine.cores} cores. The slow requests come in bursts: in a trace of every ` +
+      `request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection (scavenges of 7–15 ms; ` +
+      `a webhook leaves about 250 KB of garbage, some 50 KB of it from the handler and the rest from Next's request handling). ` +
+      `A pause of a few tens of milliseconds queues the requests that arrive meanwhile, and with little spare capacity the app ` +
+      `works that queue off slowly, so a hundred requests or more wait behind it; the baseline (${f(baseFixed)} ms per ` +
+      `notification) sees the same pauses and clears them in a few milliseconds (its p99: ${baseline.fixed.p99.toFixed(0)} ms). ` +
+      `A larger young generation (--max-semi-space-size=64) did not help. With ${config.ingest.saturationConnections} connections ` +
+      `at once the app sustained ${capacity}/s. The fix is headroom: less CPU per request in the app's server (see the ratio below) ` +
+      `or cores not shared with the database and the load generator.`
     );
   },
   "ingest-ratio": (results) => {
@@ -102,19 +107,21 @@ export const explanations: Record<string, (results: Results) => string> = {
     return (
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
       `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
-      `ratio. Done: the ingest is one prepared statement calling the database function ingest_notification (it was four round trips in a ` +
-      `transaction on the pg pool, and before that Prisma's interactive transaction, which cost about 0.7 ms of CPU by itself); proxy.ts no longer ` +
-      `runs for the webhook routes; the handler's own work was trimmed (a zone's offset read from one formatted string instead of ` +
-      `formatToParts, the JSON reviver that refuses NUL and unpaired surrogates run only when an escape could carry one, one promise for the ` +
-      `database deadline instead of five). The database function helps the baseline more than the app in proportion — it removes most of ` +
-      `the baseline's own work, and none of Next's — so the ratio fell while both rates rose. The webhook handler itself, called in-process ` +
-      `without Next on PostgreSQL (bench/profile-handler.ts), costs about 0.45–0.5 ms of CPU per notification including building the Request ` +
-      `(signature check, schema validation, header redaction, the statement and pg's work for it); the rest of the app server's figure is ` +
-      `Next's request handling: routing, the route module's wrapper and async-context tracking (on Node 20 every promise pays for it), web ` +
-      `Request and Response objects and the streams carrying the body and the reply, and the compression layer. What would close the rest: ` +
-      `serve the webhooks from a plain Node handler outside Next (a small separate server or function around ` +
-      `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work; a newer Node (22 or 24, where async context ` +
-      `tracking is cheaper) would narrow it.`
+      `ratio. Done: Node 24 (engines.node, as Vercel runs it; on Node 20, async-context tracking through async hooks cost every promise, and ` +
+      `the app reached about 770/s); the ingest is one prepared statement calling the database function ingest_notification, its text built ` +
+      `once (it was four round trips in a transaction on the pg pool, and before that Prisma's interactive transaction, which cost about 0.7 ms ` +
+      `of CPU by itself); proxy.ts no longer runs for the webhook routes; the handler's own work was trimmed (a zone's offset read from one ` +
+      `formatted string instead of formatToParts, the JSON reviver that refuses NUL and unpaired surrogates run only when an escape could ` +
+      `carry one, one promise for the database deadline instead of five). Each of these helped the baseline as much or more in proportion, ` +
+      `since most of what remains is Next's. The webhook handler itself, called in-process without Next on PostgreSQL ` +
+      `(bench/profile-handler.ts), costs about 0.26–0.4 ms of CPU per notification including building the Request (signature check, schema ` +
+      `validation, header redaction, the statement and pg's work for it); the rest of the app server's figure is Next's request handling: ` +
+      `the router server's route resolution, the route module's preparation (it loads its manifests and joins their paths on every request), ` +
+      `web Request and Response objects and the streams carrying the body and the reply, and the garbage all of it leaves. Note also that ` +
+      `the baseline's figure is partly the load generator's: it shares the two cores, and at the baseline's rate it needs a good part of one. ` +
+      `What would close the rest: serve the webhooks from a plain Node handler outside Next (a small separate server or function around ` +
+      `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work. The brief asks for Next route handlers, so this ` +
+      `stays a measured gap.`
     );
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",
