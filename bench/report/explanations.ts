@@ -89,7 +89,7 @@ export const explanations: Record<string, (results: Results) => string> = {
     return (
       kept +
       `At ${rate}/s each request arrives on its own, and the app's server spent ${f(appFixed)} ms of CPU per notification ` +
-      `(${f(appSaturation)} ms at saturation, where reads, replies and Next's per-turn work are shared by many requests at once): ` +
+      `(${f(appSaturation)} ms at saturation, most likely because there one turn of the event loop serves many requests): ` +
       `about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core, with PostgreSQL at ${cores(app.fixed.postgresCpuMs).toFixed(2)} ` +
       `and the load generator on the same ${results.machine.cores} cores. The slow requests come in bursts: in a trace of every ` +
       `request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection (scavenges of 7–15 ms; ` +
