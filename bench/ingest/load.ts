@@ -108,7 +108,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   }).finally(() => clearTimeout(guard));
   // From the start to the last reply: autocannon notices that the last request was
   // answered only at its next one-second tick, which would round every run's length up.
-  const seconds = (lastResponse - started) / 1000;
+  // (A run without a single reply lasted until autocannon gave up.)
+  const seconds = ((lastResponse > started ? lastResponse : performance.now()) - started) / 1000;
 
   const statusCodes = Object.fromEntries(
     Object.entries((result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}).map(

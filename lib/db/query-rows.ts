@@ -3,8 +3,9 @@ import { postgresPoolOf, type Db } from "./client";
 
 // One hand-written statement, on either backend: on PostgreSQL straight on the
 // pg pool as a prepared statement, on PGlite through Prisma's raw query. Both
-// run the same text with the same parameters. A statement sent on its own is its own transaction: when its rows
-// arrive, it has committed (and, with synchronous_commit, is on disk).
+// run the same text with the same parameters. A statement sent on its own is
+// its own transaction: when its rows arrive, it has committed (and, with
+// synchronous_commit, is on disk).
 
 // Prepared statements: a statement's text is parsed and planned by PostgreSQL
 // once per connection and then only bound and run. A statement's name is a
