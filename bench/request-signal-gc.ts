@@ -27,7 +27,7 @@ async function makeRequests(withSignal: boolean): Promise<void> {
   });
   observer.observe({ entryTypes: ["gc"] });
   const body = new Uint8Array(1_500);
-  let peakAfterMinor = 0;
+  let peakHeapUsed = 0;
   const started = performance.now();
   for (let made = 0; made < REQUESTS; made += PER_TURN) {
     for (let i = 0; i < PER_TURN; i++) {
@@ -42,7 +42,7 @@ async function makeRequests(withSignal: boolean): Promise<void> {
     }
     // One turn of the event loop per batch, as a server's requests would get.
     await new Promise((resolve) => setImmediate(resolve));
-    peakAfterMinor = Math.max(peakAfterMinor, process.memoryUsage().heapUsed);
+    peakHeapUsed = Math.max(peakHeapUsed, process.memoryUsage().heapUsed);
   }
   const seconds = (performance.now() - started) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -52,7 +52,7 @@ async function makeRequests(withSignal: boolean): Promise<void> {
   console.log(
     `${withSignal ? "with a signal   " : "without a signal"}  ${REQUESTS.toLocaleString("en-US")} requests in ${seconds.toFixed(2)} s; ` +
       `scavenges ${pauses.minor.length} (mean ${mean(pauses.minor).toFixed(2)} ms, max ${max(pauses.minor).toFixed(1)} ms), ` +
-      `full collections ${pauses.major.length} (max ${max(pauses.major).toFixed(1)} ms); heap in use up to ${(peakAfterMinor / 1e6).toFixed(0)} MB`,
+      `full collections ${pauses.major.length} (max ${max(pauses.major).toFixed(1)} ms); heap in use up to ${(peakHeapUsed / 1e6).toFixed(0)} MB`,
   );
 }
 

@@ -101,15 +101,22 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const started = performance.now();
   let lastResponse = started;
+  let cutOff = false;
   let guard: NodeJS.Timeout | undefined;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (error, done) => (error ? reject(error) : resolve(done)));
-    guard = setTimeout(() => instance.stop(), options.maxSeconds * 1000);
+    guard = setTimeout(() => {
+      cutOff = true;
+      instance.stop();
+    }, options.maxSeconds * 1000);
   }).finally(() => clearTimeout(guard));
-  // From the start to the last reply: autocannon notices that the last request was
-  // answered only at its next one-second tick, which would round every run's length up.
-  // (A run without a single reply lasted until autocannon gave up.)
-  const seconds = ((lastResponse > started ? lastResponse : performance.now()) - started) / 1000;
+  const ended = performance.now();
+  // A run whose every request was answered lasted until its last reply: autocannon
+  // notices that only at its next one-second tick, which would round every run up to
+  // whole seconds. A run cut off by the guard, or with requests that failed or timed
+  // out (they have no reply), lasted until autocannon stopped.
+  const answeredAll = !cutOff && result.errors === 0 && result.timeouts === 0 && lastResponse > started;
+  const seconds = ((answeredAll ? lastResponse : ended) - started) / 1000;
 
   const statusCodes = Object.fromEntries(
     Object.entries((result as unknown as { statusCodeStats: Record<string, { count: number }> }).statusCodeStats ?? {}).map(

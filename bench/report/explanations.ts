@@ -82,29 +82,43 @@ export const explanations: Record<string, (results: Results) => string> = {
     const appFixed = perNotification(app.fixed.serverCpuMs, app.fixed.ok);
     const appSaturation = perNotification(app.saturation.serverCpuMs, app.saturation.ok);
     const baseFixed = perNotification(baseline.fixed.serverCpuMs, baseline.fixed.ok);
+    const late = `${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies. `;
+    if (app.fixed.throughput < 0.98 * rate) {
+      return (
+        `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${late.trimEnd()}); with ` +
+        `${config.ingest.saturationConnections} connections at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it ` +
+        `sustains on cores shared with the database and the load generator, so requests wait for a free connection and a free core: ` +
+        `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.`
+      );
+    }
     const kept =
       app.fixed.lateSends === 0
         ? `The app kept the rate (no send left late) with a p50 of ${app.fixed.p50.toFixed(0)} ms: the p99 is its tail. `
-        : `${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies. `;
+        : `The app kept the rate with a p50 of ${app.fixed.p50.toFixed(0)} ms, though ${late}`;
+    const perRequest =
+      appFixed > appSaturation
+        ? ` (${f(appSaturation)} ms at saturation, most likely because there one turn of the event loop serves many requests)`
+        : "";
     return (
       kept +
-      `At ${rate}/s each request arrives on its own, and the app's server spent ${f(appFixed)} ms of CPU per notification ` +
-      `(${f(appSaturation)} ms at saturation, most likely because there one turn of the event loop serves many requests): ` +
+      `At ${rate}/s the app's server spent ${f(appFixed)} ms of CPU per notification${perRequest}: ` +
       `about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core, with PostgreSQL at ${cores(app.fixed.postgresCpuMs).toFixed(2)} ` +
-      `and the load generator on the same ${results.machine.cores} cores. The slow requests come in bursts: in a trace of every ` +
-      `request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's scavenges ` +
-      `take 7–15 ms and promote about half of what they scan (some 40 MB each at 500/s), where the handler alone, in-process with ` +
-      `Requests made without a signal, promotes under 1 MB a scavenge. The cause is the Request Next hands a route handler: it is made with an AbortSignal, and in Node's ` +
-      `Request a signal ties each request to a WeakRef and a FinalizationRegistry entry, which V8's young-generation collector keeps ` +
-      `alive, so each request's objects (about 250 KB of allocations per webhook, some 50 KB of them the handler's) outlive it, are ` +
-      `copied and promoted, and die in the old generation. bench/request-signal-gc.ts reproduces it without Next: 100,000 Requests made ` +
-      `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one, on Node 24 as on 26. ` +
+      `and the load generator on the same ${results.machine.cores} cores. ` +
+      `What follows was measured apart from this run, on the same machine (2026-11-21). The slow requests come in bursts: in a trace ` +
+      `of every request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's ` +
+      `scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
+      `in-process with Requests made without a signal, promoted under 1 MB a scavenge. The cause is the Request Next hands a route ` +
+      `handler: it is made with an AbortSignal, and in Node's Request a signal ties each request to a WeakRef and a ` +
+      `FinalizationRegistry entry, which V8's young-generation collector keeps alive, so each request's objects (about 250 KB of ` +
+      `allocations per webhook, some 50 KB of them the handler's) outlive it, are copied and promoted, and die in the old generation. ` +
+      `\`npx tsx bench/request-signal-gc.ts\` reproduces it without Next and prints its own figures: there, 100,000 Requests made ` +
+      `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one (Node 24; a ` +
+      `stand-alone copy of it behaved the same on Node 26). A larger young generation (--max-semi-space-size=64) did not help. ` +
       `A pause of a few tens of milliseconds queues the requests that arrive meanwhile, and with little spare capacity the app ` +
-      `works that queue off slowly, so a hundred requests or more wait behind it; the baseline (${f(baseFixed)} ms per ` +
-      `notification) sees the same pauses and clears them in a few milliseconds (its p99: ${baseline.fixed.p99.toFixed(0)} ms). ` +
-      `A larger young generation (--max-semi-space-size=64) did not help. With ${config.ingest.saturationConnections} connections ` +
-      `at once the app sustained ${capacity}/s. The fix is headroom: less CPU per request in the app's server (see the ratio below) ` +
-      `or cores not shared with the database and the load generator.`
+      `works that queue off slowly, so a hundred requests or more wait behind it; in this run the baseline (${f(baseFixed)} ms per ` +
+      `notification) saw the same kind of pauses and its p99 was ${baseline.fixed.p99.toFixed(0)} ms. With ` +
+      `${config.ingest.saturationConnections} connections at once the app sustained ${capacity}/s. The fix is headroom: less CPU ` +
+      `per request in the app's server (see the ratio below) or cores not shared with the database and the load generator.`
     );
   },
   "ingest-ratio": (results) => {
@@ -113,13 +127,13 @@ export const explanations: Record<string, (results: Results) => string> = {
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
       `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
       `ratio. Done: Node 24 (engines.node, as Vercel runs it; on Node 20, async-context tracking through async hooks cost every promise, and ` +
-      `the app reached about 770/s); the ingest is one prepared statement calling the database function ingest_notification, its text built ` +
+      `the app reached about 750/s in the benchmark); the ingest is one prepared statement calling the database function ingest_notification, its text built ` +
       `once (it was four round trips in a transaction on the pg pool, and before that Prisma's interactive transaction, which cost about 0.7 ms ` +
       `of CPU by itself); proxy.ts no longer runs for the webhook routes; the handler's own work was trimmed (a zone's offset read from one ` +
       `formatted string instead of formatToParts, the JSON reviver that refuses NUL and unpaired surrogates run only when an escape could ` +
       `carry one, one promise for the database deadline instead of five). Each of these helped the baseline as much or more in proportion, ` +
       `since most of what remains is Next's. The webhook handler itself, called in-process without Next on PostgreSQL ` +
-      `(bench/profile-handler.ts), costs about 0.26–0.4 ms of CPU per notification including building the Request (signature check, schema ` +
+      `(bench/profile-handler.ts, measured apart from this run), costs about 0.26–0.44 ms of CPU per notification including building the Request (signature check, schema ` +
       `validation, header redaction, the statement and pg's work for it); the rest of the app server's figure is Next's request handling: ` +
       `the router server's route resolution, the route module's preparation (it loads its manifests and joins their paths on every request), ` +
       `web Request and Response objects and the streams carrying the body and the reply, and the garbage all of it leaves. Note also that ` +
