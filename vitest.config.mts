@@ -1,6 +1,10 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { requireProjectNode } from "./scripts/lib/require-project-node";
+
+// Tests run on the Node production runs (engines.node).
+requireProjectNode();
 
 const root = dirname(fileURLToPath(import.meta.url));
 

@@ -15,12 +15,14 @@ import { stop, stopAll } from "./lib/processes";
 import { createBenchUser, signIn } from "./lib/session";
 import { checks, type Results } from "./report/checks";
 import { consoleTable, writeResults } from "./report/report";
+import { requireProjectNode } from "../scripts/lib/require-project-node";
 
 // npm run bench — ingest (app vs baseline), dashboard queries at 1,000,000
 // transactions, CSV export and the transactions page in Chromium; prints the
 // table and writes bench/RESULTS.md. Loopback only; every step is bounded and
 // the whole run stops after 20 minutes, cleaning up what it started.
 
+requireProjectNode();
 if (config.appWorkers !== 1) {
   throw new Error("BENCH_APP_WORKERS is for bench/ingest-only.ts: the benchmark measures the app as `npm start` runs it, one process");
 }

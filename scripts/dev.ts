@@ -11,6 +11,9 @@ import { getEnv } from "@/lib/env";
 import { DEFAULT_PORT, DEV_KEYS_DIR, devPort, ensureDevEnv, ENV_FILE } from "./lib/dev-env";
 import { loadEnvFiles } from "./lib/load-env-files";
 import { prepareDevData as createDemoData } from "./lib/prepare-dev-data";
+import { requireProjectNode } from "./lib/require-project-node";
+
+requireProjectNode();
 
 type DevDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; dir: string; pglite: PGlite };
 

@@ -22,6 +22,9 @@ import { makeRunKeys, publicKeyEnv } from "../tests/reliability/lib/keys";
 import type { PhaseResult, RunContext } from "../tests/reliability/lib/run-context";
 import { freePort, TcpProxy } from "../tests/reliability/lib/tcp-proxy";
 import { PHASES } from "../tests/reliability/phases";
+import { requireProjectNode } from "./lib/require-project-node";
+
+requireProjectNode();
 
 const root = process.cwd();
 const BUILD_DIR = ".next-reliability";
