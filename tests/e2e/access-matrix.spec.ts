@@ -78,6 +78,25 @@ test.describe("access matrix", () => {
     }
   });
 
+  test("OPTIONS on a webhook route says it takes POST, carries the route's policy and keeps nothing", async ({ run }) => {
+    const database = run.databaseUrl ? new pg.Client({ connectionString: run.databaseUrl }) : null;
+    await database?.connect();
+    try {
+      // Other tests run alongside and send webhooks: count only what an OPTIONS would have left.
+      const count = async () => (database ? Number((await database.query<{ n: string }>("SELECT count(*) AS n FROM deliveries WHERE method = 'OPTIONS'")).rows[0]!.n) : 0);
+      const before = await count();
+      for (const provider of PROVIDERS) {
+        const response = await client.request({ method: "OPTIONS", path: `/api/webhooks/${provider}` });
+        expect(response.status, provider).toBe(204);
+        expect(response.headers.allow, provider).toBe("POST");
+        expect(response.headers["content-security-policy"], provider).toContain("frame-ancestors 'none'");
+      }
+      expect(await count()).toBe(before);
+    } finally {
+      await database?.end();
+    }
+  });
+
   test("signing out ends the session, even for a copy of its cookie", async ({ run }) => {
     expect(await checkSignOutEndsSession(client, run.users.viewer)).toEqual([]);
   });

@@ -88,7 +88,7 @@ export function brokenRules(request: HostileRequest, oracle: Oracle, answer: Ans
     }
     if (JSON.stringify(ack) !== JSON.stringify(ACKNOWLEDGEMENTS[request.provider as Provider])) broken.push(`acknowledged with ${answer.body.toString("utf8").slice(0, 100)} instead of the provider's ack`);
   }
-  // Next answers OPTIONS itself (204 with Allow) before any handler runs: nothing reaches the route to be kept.
+  // The route answers OPTIONS itself (204, Allow: POST): a question about the route, not a delivery, so nothing is kept.
   if (!known || request.method === "OPTIONS" || answer.status === 0) return broken;
 
   if (stored.length !== 1) {
