@@ -4,6 +4,7 @@ import path from "node:path";
 import { benchIngest, requestsNeeded } from "./ingest/ingest";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
 import { buildApp, startApp, startBaseline } from "./lib/app-server";
+import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases } from "./lib/postgres";
 import { stop, stopAll } from "./lib/processes";
@@ -21,6 +22,7 @@ const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 try {
+  log(`machine speed: ${calibrate().toFixed(0)} ms for ${CALIBRATION_WORK} (lower is faster; compare runs by it)`);
   const keys = generateProviderKeys();
   const keyEnv = publicKeyEnv(keys);
   const reuse = config.reuseBuild && existsSync(path.join(config.distDir, "BUILD_ID"));

@@ -9,6 +9,7 @@ import { fillDatabase } from "./fill/fill";
 import { benchIngest, requestsNeeded } from "./ingest/ingest";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
 import { buildApp, startApp, startBaseline } from "./lib/app-server";
+import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases, dropBenchDatabase, serverSettings } from "./lib/postgres";
 import { stop, stopAll } from "./lib/processes";
@@ -46,6 +47,11 @@ const results: Results = {
   failures: [],
 };
 const noteLoad = (label: string) => results.machine.load.push({ label, avg: os.loadavg() as [number, number, number] });
+const noteSpeed = (label: string) => {
+  const ms = calibrate();
+  (results.machine.calibration ??= []).push({ label, ms });
+  log(`machine speed (${label}): ${ms.toFixed(0)} ms for ${CALIBRATION_WORK}`);
+};
 
 async function cleanUp(): Promise<void> {
   await stopAll();
@@ -65,6 +71,7 @@ async function part(name: string, run: () => Promise<void>): Promise<void> {
 
 async function main(): Promise<void> {
   noteLoad("start");
+  noteSpeed("start");
   results.machine.postgres = await serverSettings();
   const keys = generateProviderKeys();
   const keyEnv = publicKeyEnv(keys);
@@ -147,6 +154,7 @@ try {
   await cleanUp();
   clearTimeout(limit);
   noteLoad("end");
+  noteSpeed("end");
   results.seconds = (performance.now() - started) / 1000;
   writeResults(results, RESULTS_FILE);
   // The raw figures, so the results file can be written again (bench/report/rewrite.ts) without a new run.

@@ -16,6 +16,8 @@ export type Machine = {
   node: string;
   postgres: Record<string, string>;
   load: { label: string; avg: [number, number, number] }[];
+  /** The fixed workload of bench/lib/calibrate.ts, timed at points of the run (absent in results from before it existed). */
+  calibration?: { label: string; ms: number }[];
 };
 
 export type Results = {

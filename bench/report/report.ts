@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { RunFigures } from "../ingest/ingest";
+import { CALIBRATION_WORK } from "../lib/calibrate";
 import { config } from "../lib/config";
 import { kb, mb, ms, perSecond } from "../lib/stats";
 import { checks, verdict, type Check, type Results } from "./checks";
@@ -154,6 +155,13 @@ export function writeResults(results: Results, file: string): void {
     `- Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb.toFixed(1)} GB memory; Node ${machine.node}`,
     `- PostgreSQL ${machine.postgres.server_version ?? "?"} on the same machine: ${Object.entries(machine.postgres).filter(([k]) => k !== "server_version").map(([k, v]) => `${k}=${v}`).join(", ")}`,
     `- Load average (1/5/15 min): ${machine.load.map((l) => `${l.label} ${l.avg.map((x) => x.toFixed(2)).join("/")}`).join("; ")}`,
+    ...(machine.calibration?.length
+      ? [
+          `- Machine speed, one core (bench/lib/calibrate.ts: ${CALIBRATION_WORK}; lower is faster): ` +
+            `${machine.calibration.map((c) => `${c.label} ${c.ms.toFixed(0)} ms`).join("; ")}. Compare runs by it: ` +
+            "on a shared machine the same code's figures move with it.",
+        ]
+      : []),
     "",
     "The load generator, the app (or the baseline) and PostgreSQL share the machine's cores, as they would on a one-box deployment; the load average shows what else was running.",
     "",
