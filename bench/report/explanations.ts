@@ -34,6 +34,20 @@ function ingestCosts(results: Results) {
 
 const f = (value: number) => value.toFixed(2);
 
+/** A sentence on the machine's own speed when it moved during the run (bench/lib/calibrate.ts), else nothing. */
+function speedNote(results: Results): string {
+  const points = results.machine.calibration ?? [];
+  if (points.length < 2) return "";
+  const fastest = Math.min(...points.map((p) => p.ms));
+  const slowest = Math.max(...points.map((p) => p.ms));
+  if (slowest < fastest * 1.15) return "";
+  return (
+    ` The machine's own speed moved during this run: its fixed single-core workload took ` +
+    `${points.map((p) => `${p.ms.toFixed(0)} ms at the ${p.label}`).join(" and ")} (lower is faster), and every CPU figure ` +
+    `per notification here moved with it; the README gives the same code's figures from other runs.`
+  );
+}
+
 const CAPACITY_FIX =
   "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
   "below) would bring it near the baseline; or PostgreSQL and the load on cores of their own, where more processes would then help: " +
@@ -47,6 +61,19 @@ const ONE_STATEMENT =
   "transaction: the order's advisory lock, two index look-ups, the transaction, event and delivery rows with their indexes (for a " +
   "successful one-time payment also the look-up for other payments of the order), then a COMMIT that waits for the WAL flush. The " +
   "baseline sends the same statement.";
+
+// Measured apart from any one run (a latency trace, the GC log, bench/request-signal-gc.ts).
+const REQUEST_SIGNAL_GC =
+  `What follows was measured apart from this run, on the same machine (2026-11-21). The slow requests come in bursts: in a trace ` +
+  `of every request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's ` +
+  `scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
+  `in-process with Requests made without a signal, promoted under 1 MB a scavenge. The cause is the Request Next hands a route ` +
+  `handler: it is made with an AbortSignal, and in Node's Request a signal ties each request to a WeakRef and a ` +
+  `FinalizationRegistry entry, which V8's young-generation collector keeps alive, so each request's objects (about 250 KB of ` +
+  `allocations per webhook, some 50 KB of them the handler's) outlive it, are copied and promoted, and die in the old generation. ` +
+  `\`npx tsx bench/request-signal-gc.ts\` reproduces it without Next and prints its own figures: there, 100,000 Requests made ` +
+  `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one (Node 24; a ` +
+  `stand-alone copy of it behaved the same on Node 26). A larger young generation (--max-semi-space-size=64) did not help. `;
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
@@ -71,7 +98,7 @@ export const explanations: Record<string, (results: Results) => string> = {
             `(see the ratio below).`;
     return (
       `${ONE_STATEMENT} Measured per notification in this run: PostgreSQL ${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms ` +
-      `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound} ${CAPACITY_FIX}`
+      `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound}${speedNote(results)} ${CAPACITY_FIX}`
     );
   },
   "ingest-fixed-p99": (results) => {
@@ -83,12 +110,14 @@ export const explanations: Record<string, (results: Results) => string> = {
     const appSaturation = perNotification(app.saturation.serverCpuMs, app.saturation.ok);
     const baseFixed = perNotification(baseline.fixed.serverCpuMs, baseline.fixed.ok);
     const late = `${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies. `;
-    if (app.fixed.throughput < 0.98 * rate) {
+    if (app.fixed.throughput < 0.98 * rate || app.fixed.lateSends > 0.01 * app.fixed.sent) {
       return (
-        `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${late.trimEnd()}); with ` +
+        `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${late.trimEnd().replace(/\.$/, "")}); with ` +
         `${config.ingest.saturationConnections} connections at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it ` +
         `sustains on cores shared with the database and the load generator, so requests wait for a free connection and a free core: ` +
-        `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.`
+        `the latency measured is mostly queueing. The fix is capacity, the same as for throughput. ` +
+        REQUEST_SIGNAL_GC.trimEnd() +
+        speedNote(results)
       );
     }
     const kept =
@@ -104,16 +133,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `At ${rate}/s the app's server spent ${f(appFixed)} ms of CPU per notification${perRequest}: ` +
       `about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core, with PostgreSQL at ${cores(app.fixed.postgresCpuMs).toFixed(2)} ` +
       `and the load generator on the same ${results.machine.cores} cores. ` +
-      `What follows was measured apart from this run, on the same machine (2026-11-21). The slow requests come in bursts: in a trace ` +
-      `of every request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's ` +
-      `scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
-      `in-process with Requests made without a signal, promoted under 1 MB a scavenge. The cause is the Request Next hands a route ` +
-      `handler: it is made with an AbortSignal, and in Node's Request a signal ties each request to a WeakRef and a ` +
-      `FinalizationRegistry entry, which V8's young-generation collector keeps alive, so each request's objects (about 250 KB of ` +
-      `allocations per webhook, some 50 KB of them the handler's) outlive it, are copied and promoted, and die in the old generation. ` +
-      `\`npx tsx bench/request-signal-gc.ts\` reproduces it without Next and prints its own figures: there, 100,000 Requests made ` +
-      `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one (Node 24; a ` +
-      `stand-alone copy of it behaved the same on Node 26). A larger young generation (--max-semi-space-size=64) did not help. ` +
+      REQUEST_SIGNAL_GC +
       `A pause of a few tens of milliseconds queues the requests that arrive meanwhile, and with little spare capacity the app ` +
       `works that queue off slowly, so a hundred requests or more wait behind it; in this run the baseline (${f(baseFixed)} ms per ` +
       `notification) saw the same kind of pauses and its p99 was ${baseline.fixed.p99.toFixed(0)} ms. With ` +
@@ -140,7 +160,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `the baseline's figure is partly the load generator's: it shares the two cores, and at the baseline's rate it needs a good part of one. ` +
       `What would close the rest: serve the webhooks from a plain Node handler outside Next (a small separate server or function around ` +
       `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work. The brief asks for Next route handlers, so this ` +
-      `stays a measured gap.`
+      `stays a measured gap.${speedNote(results)}`
     );
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",
