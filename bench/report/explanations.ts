@@ -138,7 +138,8 @@ export const explanations: Record<string, (results: Results) => string> = {
       `works that queue off slowly, so a hundred requests or more wait behind it; in this run the baseline (${f(baseFixed)} ms per ` +
       `notification) saw the same kind of pauses and its p99 was ${baseline.fixed.p99.toFixed(0)} ms. With ` +
       `${config.ingest.saturationConnections} connections at once the app sustained ${capacity}/s. The fix is headroom: less CPU ` +
-      `per request in the app's server (see the ratio below) or cores not shared with the database and the load generator.`
+      `per request in the app's server (see the ratio below) or cores not shared with the database and the load generator.` +
+      speedNote(results)
     );
   },
   "ingest-ratio": (results) => {
