@@ -3,10 +3,13 @@
 // session nor a nonce, take most of the traffic, and set their own
 // Content-Security-Policy (app/api/webhooks/[provider]/route.ts).
 // 1. Sets a per-request Content-Security-Policy nonce.
-// 2. No session, no data: pages redirect to sign-in and come back after it;
+// 2. Refuses a POST (or other unsafe method) from another site's page with a 403
+//    (lib/auth/cross-site.ts), before any page, Server Action or API runs.
+// 3. No session, no data: pages redirect to sign-in and come back after it;
 //    APIs answer 401 JSON. Each page, route and action checks the session again.
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { crossSiteOrigin } from "@/lib/auth/cross-site";
 import { getEnv } from "@/lib/env";
 import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
@@ -29,9 +32,17 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce, env.NODE_ENV === "development");
   const { pathname, search } = request.nextUrl;
 
+  // Webhooks come from the providers' servers, not from a browser holding a session.
+  const foreignOrigin = pathname.startsWith("/api/webhooks/") ? null : crossSiteOrigin(request.method, request.headers);
+
   let response: NextResponse;
   if (!decodablePath(pathname)) {
     response = NextResponse.json({ error: { code: "path_malformed", message: "The URL path holds a malformed percent-escape." } }, { status: 400 });
+  } else if (foreignOrigin !== null) {
+    const message =
+      `Refused: this ${request.method} came from another site (Origin ${foreignOrigin.slice(0, 100)}), ` +
+      "and Payhook takes changes only from its own pages. Open Payhook itself and submit the form there.";
+    response = NextResponse.json({ error: { code: "cross_site_request", message } }, { status: 403 });
   } else if (pathname.startsWith("/api/") && PUBLIC.test(pathname)) {
     // Untouched: webhook deliveries store the request headers exactly as they arrived
     // (a webhook path with an odd shape, e.g. an uppercase provider, still comes here).

@@ -8,8 +8,8 @@ import { reopenDuplicateCase } from "@/lib/duplicates/reopen-duplicate-case";
 import type { CaseActionResult } from "@/lib/duplicates/resolutions";
 import { resolveDuplicateCase } from "@/lib/duplicates/resolve-duplicate-case";
 
-// Server actions behind the resolve / reopen forms. Next refuses cross-site
-// posts by Origin; asAdmin refuses viewers and signed-out callers, and
+// Server actions behind the resolve / reopen forms. proxy.ts refuses cross-site
+// posts by Origin (a 403); asAdmin refuses viewers and signed-out callers, and
 // the lib functions check the role again, so posting an action directly gets nowhere.
 
 function refreshViews(): void {

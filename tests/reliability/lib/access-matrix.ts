@@ -132,7 +132,7 @@ export function userActionForms(
   };
 }
 
-/** Each Server Action refused to the signed out, to a viewer and to a cross-site caller; run by an admin last. */
+/** Each Server Action refused to the signed out, to a viewer and to a cross-site caller (a 403); run by an admin last. */
 export async function checkActions(
   client: HttpClient,
   checks: ActionCheck[],
@@ -160,6 +160,8 @@ export async function checkActions(
       const response = await callServerAction(client, { page, actionId: action.id, form, jar, origin });
       const result = actionResult(response);
       if (result?.ok) failures.push(`${name} ran for ${who}`);
+      else if (origin !== client.baseURL && (response.status !== 403 || !response.body.toString("utf8").includes('"cross_site_request"')))
+        failures.push(`${name} answered ${who} ${response.status} instead of a 403 cross_site_request`);
       else if (who === "a viewer" && !/only an admin/i.test(result?.message ?? "")) failures.push(`${name} answered a viewer ${response.status} ${result?.message ?? ""} instead of refusing with "Only an admin …"`);
       if (state && (await state()) !== before) failures.push(`${name} changed the ledger when called by ${who}`);
     }
