@@ -16,6 +16,12 @@ const envSchema = z.object({
     "DATABASE_URL must be a postgresql:// URL; leave it unset to use the embedded database",
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce
+    .number({ error: "DATABASE_QUERY_TIMEOUT_MS must be a whole number of milliseconds" })
+    .int()
+    .min(1_000, "DATABASE_QUERY_TIMEOUT_MS must be at least 1000: shorter would cut off the dashboard's ordinary queries")
+    .max(600_000)
+    .default(5_000),
   DATABASE_PREPARED_STATEMENTS: z
     .enum(["true", "false"], {
       error: "DATABASE_PREPARED_STATEMENTS must be true or false (false behind a connection pooler that cannot keep prepared statements)",

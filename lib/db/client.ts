@@ -26,12 +26,27 @@ export function postgresPoolOf(db: Db): PostgresPool | undefined {
   return pools.get(db);
 }
 
-export function createPostgresClient(url: string, poolSize = 10, { preparedStatements = true } = {}): Db {
+export type PostgresClientOptions = {
+  /** Prepare the ingest's statements once per connection (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements?: boolean;
+  /**
+   * How long a query may go unanswered before it fails and its connection is
+   * dropped (DATABASE_QUERY_TIMEOUT_MS); none when left out (scripts, bulk work).
+   */
+  queryTimeoutMs?: number;
+};
+
+export function createPostgresClient(url: string, poolSize = 10, { preparedStatements = true, queryTimeoutMs }: PostgresClientOptions = {}): Db {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     // Fail fast when the server is away, so a webhook answers 503 in seconds, not minutes.
     connectionTimeoutMillis: 5_000,
+    // Behind a network partition a connection takes a query and never answers; the
+    // query fails after this long (isDatabaseUnavailable knows its error), and the
+    // pool drops the connection instead of lending it out again. Without it, a
+    // dashboard page would wait for the operating system to give up on the socket.
+    ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
     idleTimeoutMillis: 30_000,
   });
   // An idle connection the server dropped is discarded by the pool; the next query reports the outage.
@@ -65,7 +80,10 @@ export function getDb(): Promise<Db> {
     const env = getEnv();
     holder.__payhookDb = env.DATABASE_URL
       ? Promise.resolve(
-          createPostgresClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE, { preparedStatements: env.DATABASE_PREPARED_STATEMENTS }),
+          createPostgresClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE, {
+            preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
+            queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+          }),
         )
       : createPgliteClient(env.PGLITE_DIR);
     holder.__payhookDb.catch(() => {

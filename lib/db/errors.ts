@@ -15,7 +15,7 @@ const UNAVAILABLE_SYSTEM_CODES = new Set([
 // Postgres SQLSTATEs: connection exceptions, shutdown, too many connections, cannot connect now.
 const UNAVAILABLE_SQLSTATES = /^(08\d{3}|57P0[1-3]|53300|53000)$/;
 const UNAVAILABLE_MESSAGES =
-  /(can't reach database|connection terminated|connection refused|timeout exceeded when trying to connect|server closed the connection|the database system is (starting up|shutting down)|terminating connection|Connection ended unexpectedly|client has encountered a connection error|Unable to start a transaction in the given time|Transaction already closed|Transaction API error)/i;
+  /(can't reach database|connection terminated|connection refused|timeout exceeded when trying to connect|server closed the connection|the database system is (starting up|shutting down)|terminating connection|Connection ended unexpectedly|client has encountered a connection error|Unable to start a transaction in the given time|Transaction already closed|Transaction API error|Query read timeout)/i;
 
 function* causes(error: unknown): Generator<Record<string, unknown>> {
   let current: unknown = error;

@@ -8,8 +8,10 @@ export class DeadlineExceeded extends Error {
 
 /**
  * `work`, or DeadlineExceeded after `ms`. A connection to a database behind a
- * network partition accepts queries and never answers them, and no driver
- * timeout covers that; the caller answers in time instead. The work is not
+ * network partition accepts queries and never answers them. The pool's query
+ * timeout (DATABASE_QUERY_TIMEOUT_MS) ends such a query, but a webhook may first
+ * wait for a pool connection, and must answer before the provider gives up: it
+ * answers at its own deadline, whatever it was waiting for. The work is not
  * cancelled: it may still commit later, which is safe because nothing was
  * acknowledged and the provider's retry is then recognised as a duplicate.
  */

@@ -20,6 +20,13 @@ import { viaPort } from "../lib/database";
 export const PAYERMAX_RETRY_SECONDS = [0, 30, 300, 600, 3600, 43200];
 const COMPRESSION = 0.01;
 export const ANSWER_BOUND_MS = 6_000;
+/**
+ * Behind a partition, a dashboard request may wait for a pool connection (up to
+ * the pool's 5 s connection timeout) and then for its query (DATABASE_QUERY_TIMEOUT_MS,
+ * 5 s by default), then the work itself: webhooks have a 4 s deadline of their own, the
+ * dashboard this bound.
+ */
+export const DASHBOARD_PARTITION_BOUND_MS = 12_000;
 
 type Window = { from: number; to: number };
 
@@ -81,8 +88,18 @@ async function figuresFor(ctx: RunContext, phase: string, notifications: Notific
   return figures;
 }
 
+type Outage = {
+  label: string;
+  prefix: string;
+  takeAway: () => Promise<void>;
+  giveBack: () => Promise<void>;
+  seconds: number;
+  /** How soon the signed-in dashboard's routes must answer 503 while the database is away. */
+  routeBoundMs: number;
+};
+
 /** Load with provider retries while `takeAway` removes the database for `seconds`, then `giveBack` returns it. */
-async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, takeAway: () => Promise<void>, giveBack: () => Promise<void>, seconds: number, random: () => number, admin: CookieJar | null) {
+async function outageUnderLoad(ctx: RunContext, { label, prefix, takeAway, giveBack, seconds, routeBoundMs }: Outage, random: () => number, admin: CookieJar) {
   const failures: string[] = [];
   const notifications = notificationsFor(ctx, Math.round(240 * ctx.scale), prefix, random);
   const client = createHttpClient(ctx.server.baseURL, 32, { resendOnStaleConnection: false });
@@ -95,15 +112,23 @@ async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, t
   await takeAway();
   const away = { from: Date.now(), to: 0 };
   ctx.log(`${label}: database away for ${seconds} s`);
-  // The dashboard's routes too, when connections are refused: the health check and a signed-in API answer 503
-  // in time. (Behind a partition only the webhook has a deadline of its own; see the README.)
+  // The dashboard's routes too: the health check and a signed-in API answer 503 in time (asked together, each
+  // on a connection of its own), and a signed-in page answers at all, with no ledger data in it.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  const routes: string[] = [];
-  for (const route of admin ? ["/api/health", "/api/transactions"] : []) {
-    const answer = await get(client, admin, route);
-    routes.push(`${route} ${answer.status} in ${Math.round(answer.ms)} ms`);
-    if (answer.status !== 503 || answer.ms > ANSWER_BOUND_MS) failures.push(`${label}: GET ${route} answered ${answer.status} in ${Math.round(answer.ms)} ms (expected 503 within ${ANSWER_BOUND_MS} ms)`);
-  }
+  const dashboard = createHttpClient(ctx.server.baseURL, 4);
+  const routes = await Promise.all(
+    ["/api/health", "/api/transactions", "/transactions"].map(async (route) => {
+      const answer = await get(dashboard, admin, route);
+      const ms = Math.round(answer.ms);
+      if (answer.ms > routeBoundMs) failures.push(`${label}: GET ${route} answered ${answer.status} after ${ms} ms (bound ${routeBoundMs} ms)`);
+      if (route.startsWith("/api/") && answer.status !== 503) failures.push(`${label}: GET ${route} answered ${answer.status} (expected 503)`);
+      if (!route.startsWith("/api/") && answer.status === 200 && !/could not be loaded/.test(answer.body.toString("utf8"))) {
+        failures.push(`${label}: GET ${route} answered 200 without its error page while the database was away`);
+      }
+      return `${route} ${answer.status} in ${ms} ms`;
+    }),
+  );
+  dashboard.close();
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, seconds * 1000 - (Date.now() - away.from))));
   away.to = Date.now();
   await giveBack();
@@ -113,7 +138,7 @@ async function outageUnderLoad(ctx: RunContext, label: string, prefix: string, t
   if (during === 0) failures.push(`${label}: no request was answered while the database was away; the check saw nothing`);
   const figures = await figuresFor(ctx, label, notifications, failures);
   const retries = notifications.reduce((sum, n) => sum + n.attempts.length - 1, 0);
-  const note = `${label}: ${during} webhook answers while the database was away, all 503; slowest answer around the outage ${slowest} ms (bound ${ANSWER_BOUND_MS} ms);${routes.length > 0 ? ` ${routes.join(", ")};` : ""} ${retries} provider retries on PayerMax's schedule ×${COMPRESSION}; ${figures.stored}/${notifications.length} stored afterwards`;
+  const note = `${label}: ${during} webhook answers while the database was away, all 503; slowest answer around the outage ${slowest} ms (bound ${ANSWER_BOUND_MS} ms); dashboard ${routes.join(", ")} (bound ${routeBoundMs} ms); ${retries} provider retries on PayerMax's schedule ×${COMPRESSION}; ${figures.stored}/${notifications.length} stored afterwards`;
   return { figures, failures, note };
 }
 
@@ -128,8 +153,19 @@ export async function runOutage(ctx: RunContext): Promise<PhaseResult> {
   const admin = await signIn(signInClient, ctx.users.admin);
   signInClient.close();
   if (!admin.ok) throw new Error(`could not sign in: ${admin.error}`);
-  const cut = await outageUnderLoad(ctx, "database cut (connections refused)", "OC", () => ctx.proxy.cut(), () => ctx.proxy.restore(), 6, random, admin.jar);
-  const stall = await outageUnderLoad(ctx, "database partitioned (connections hang)", "OS", () => ctx.proxy.stall(), () => ctx.proxy.restore(), 8, random, null);
+  const restore = () => ctx.proxy.restore();
+  const cut = await outageUnderLoad(
+    ctx,
+    { label: "database cut (connections refused)", prefix: "OC", takeAway: () => ctx.proxy.cut(), giveBack: restore, seconds: 6, routeBoundMs: ANSWER_BOUND_MS },
+    random,
+    admin.jar,
+  );
+  const stall = await outageUnderLoad(
+    ctx,
+    { label: "database partitioned (connections hang)", prefix: "OS", takeAway: () => ctx.proxy.stall(), giveBack: restore, seconds: 14, routeBoundMs: DASHBOARD_PARTITION_BOUND_MS },
+    random,
+    admin.jar,
+  );
   for (const part of [cut, stall]) {
     figures.push(part.figures);
     failures.push(...part.failures);

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresClient, postgresPoolOf, type Db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { findTransactions } from "@/lib/transactions/find-transactions";
+import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
+import { freePort, TcpProxy } from "../reliability/lib/tcp-proxy";
+import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+
+// A network partition between the app and PostgreSQL: connections that were
+// working take queries and never answer. The dashboard's queries must fail
+// after DATABASE_QUERY_TIMEOUT_MS with an error read as "database away" (a 503
+// for the APIs, the error page for pages), and the pool must drop the stuck
+// connection rather than lend it out again. PostgreSQL only: the embedded
+// database has no network to lose.
+
+const QUERY_TIMEOUT_MS = 1_000;
+
+/** Settles with the outcome of `work`, or "pending" if it has not settled after `ms`. */
+async function within<T>(work: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown } | "pending"> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<"pending">((resolve) => (timer = setTimeout(() => resolve("pending"), ms)));
+  const outcome = work.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  try {
+    return await Promise.race([outcome, pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe.runIf(backends.includes("postgres"))("a dashboard query behind a network partition", () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  const clients: Db[] = [];
+
+  /** A client of the test database through the proxy, warmed up: its pool holds one working connection. */
+  async function proxiedClient(queryTimeoutMs?: number): Promise<Db> {
+    const url = new URL(database.url!);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const db = createPostgresClient(url.toString(), 2, { queryTimeoutMs });
+    clients.push(db);
+    await findTransactions(db, DEFAULT_QUERY, "UTC");
+    expect(postgresPoolOf(db)!.pool.totalCount).toBe(1);
+    return db;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    const upstream = new URL(database.url!);
+    proxy = new TcpProxy(await freePort(), { host: upstream.hostname, port: Number(upstream.port || 5432) });
+    await proxy.start();
+  });
+
+  afterAll(async () => {
+    await proxy.close();
+    for (const db of clients) await db.$disconnect().catch(() => undefined);
+    await database.close();
+  });
+
+  it("fails at the query timeout, as the database being away, and drops the stuck connection", async () => {
+    const db = await proxiedClient(QUERY_TIMEOUT_MS);
+    await proxy.stall();
+    try {
+      for (const [what, query] of [
+        ["the transactions page's query (Prisma)", () => findTransactions(db, DEFAULT_QUERY, "UTC")],
+        ["a raw query", () => db.$queryRaw`SELECT 1`],
+      ] as const) {
+        const started = Date.now();
+        const outcome = await within(query(), QUERY_TIMEOUT_MS + 6_000);
+        const elapsed = Date.now() - started;
+        expect(outcome, what).not.toBe("pending");
+        expect(outcome !== "pending" && "error" in outcome, `${what} succeeded behind a partition`).toBe(true);
+        const error = outcome !== "pending" ? outcome.error : undefined;
+        expect(isDatabaseUnavailable(error), `${what}: ${String(error)}`).toBe(true);
+        // The first query meets the stuck connection and waits out the timeout; a new
+        // connection cannot be made either, and the pool's connection timeout (5 s) ends that.
+        expect(elapsed, what).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 50);
+        expect(elapsed, what).toBeLessThan(QUERY_TIMEOUT_MS + 6_000);
+      }
+      expect(postgresPoolOf(db)!.pool.totalCount, "the pool still holds the connection that stopped answering").toBe(0);
+    } finally {
+      await proxy.restore();
+    }
+    // Healed: the same client works again.
+    expect((await findTransactions(db, DEFAULT_QUERY, "UTC")).rows).toEqual([]);
+  }, 20_000);
+
+  it("without a query timeout, the same query is still waiting (what the timeout is for)", async () => {
+    const db = await proxiedClient();
+    await proxy.stall();
+    try {
+      expect(await within(findTransactions(db, DEFAULT_QUERY, "UTC"), QUERY_TIMEOUT_MS + 1_000)).toBe("pending");
+    } finally {
+      await proxy.restore();
+    }
+  }, 20_000);
+});
