@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { createPostgresClient, prismaForPglite, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { closePglite, openPglite } from "@/lib/db/pglite";
@@ -57,4 +58,20 @@ export async function createTestDatabase(backend: "pglite" | "postgres"): Promis
       await cleanup.end();
     },
   };
+}
+
+/**
+ * A fresh database for the enclosing `describe` block: created before its
+ * tests (before any `beforeAll` registered after this call), dropped after
+ * them. Its fields are there once the block's tests run.
+ */
+export function useTestDatabase(backend: "pglite" | "postgres"): TestDatabase {
+  const database = {} as TestDatabase;
+  beforeAll(async () => {
+    Object.assign(database, await createTestDatabase(backend));
+  });
+  afterAll(async () => {
+    await database.close?.();
+  });
+  return database;
 }

@@ -1,5 +1,5 @@
 import { createPublicKey } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { recordRejectedDelivery } from "@/lib/deliveries/record-rejected-delivery";
 import { deliveriesQuerySchema, findDeliveries, type DeliveriesQuery } from "@/lib/deliveries/find-deliveries";
@@ -11,7 +11,7 @@ import { paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor, type SignedRequest } from "@/lib/simulator/sign";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { redactHeaders } from "@/lib/webhooks/redact-headers";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
 
 // The deliveries list, a delivery's detail and reprocessing, with every
@@ -56,16 +56,11 @@ async function storeAsOnceRejected(db: Db, provider: ProviderName, signed: Signe
 const parse = (params: Record<string, string>): DeliveriesQuery => deliveriesQuerySchema.parse(params);
 
 describe.each(backends)("deliveries (%s)", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("lists every delivery newest first and filters by provider, outcome and error code", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { countOpenDuplicateCases, findDuplicateCases, type DuplicateCaseSummary } from "@/lib/duplicates/find-duplicate-cases";
 import { reopenDuplicateCase } from "@/lib/duplicates/reopen-duplicate-case";
@@ -7,7 +7,7 @@ import { newMerchantOrderId, newPayermaxTradeOrderNo, paycoolsParam, payermaxBod
 import { signFor } from "@/lib/simulator/sign";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { findProvider } from "@/lib/providers/registry";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 
 // Duplicate payments end to end: signed notifications through the real webhook
@@ -54,14 +54,13 @@ async function caseFor(db: Db, provider: string, merchantOrderId: string): Promi
 }
 
 describe.each(backends)("duplicate payments (%s)", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let db: Db;
   let admin: CaseActor & { email: string };
   let otherAdmin: CaseActor;
   let viewer: CaseActor;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     db = database.db;
     // A stored hash is all these rows need: nobody signs in here.
     const make = (email: string, role: "admin" | "viewer") =>
@@ -69,10 +68,6 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     admin = await make("finance-admin@example.com", "admin");
     otherAdmin = await make("second-admin@example.com", "admin");
     viewer = await make("auditor@example.com", "viewer");
-  });
-
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("shows a PayerMax declared duplicate and a detected PayCools one, with the overpaid amount per currency", async () => {

@@ -1,13 +1,13 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findProvider } from "@/lib/providers/registry";
 import { handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
 import { buildSigned, hostileRequest, SEEDS, type HostileRequest } from "../reliability/lib/hostile-requests";
 import { deeplyNested } from "../reliability/lib/hostile-values";
 import { brokenRules, judge, PROBE_HEADER, type StoredDelivery } from "../reliability/lib/hostile-rules";
 import { makeKeyPair, PROVIDERS, type Provider } from "../reliability/lib/keys";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys } from "../helpers/test-keys";
 
 // Property-based hostile input, the fast part of the reliability suite: a fixed
@@ -69,15 +69,11 @@ const regressions: HostileRequest[] = [
 ].map((built) => ({ ...built, method: "POST", chunked: false }));
 
 describe.each(backends)("hostile input at the webhook handler on %s", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let deps: WebhookDeps;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     deps = { db: async () => database.db, findProvider, now: () => new Date() };
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   it(`holds every rule for ${RUNS} generated requests (seed ${SEED})`, async () => {

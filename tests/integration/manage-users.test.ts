@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "@/lib/auth/throttle-sign-in";
 import { createUser } from "@/lib/users/create-user";
 import { findAdminEmails, findUsers } from "@/lib/users/find-users";
 import { addUser, changeUserRole, setUserDisabled, setUserPassword, type UserActor } from "@/lib/users/manage-users";
 import { verifyPassword } from "@/lib/users/password";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 
 // The users page's changes, through the functions its Server Actions call.
 
 describe.each(backends)("managing users on %s", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let admin: UserActor & { email: string };
   let run = 0;
   /** A fresh address per test: the database is shared by the file's tests. */
@@ -20,12 +20,6 @@ describe.each(backends)("managing users on %s", (backend) => {
   };
   const user = (id: string) => database.db.user.findUniqueOrThrow({ where: { id } });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
     run++;
     // Each test starts with one active admin of its own and no other active admin.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { countOpenDuplicateCases, findDuplicateCases } from "@/lib/duplicates/find-duplicate-cases";
 import { getDailyVolume, type DailySeries } from "@/lib/overview/get-daily-volume";
@@ -9,7 +9,7 @@ import { findProvider } from "@/lib/providers/registry";
 import { newMerchantOrderId, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
 
 // The overview's figures, from notifications sent through the real webhook
@@ -56,16 +56,11 @@ function series(all: DailySeries[], currency: string, kind = "payment"): Map<str
 }
 
 describe.each(backends)("overview (%s)", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("is empty on a fresh install", async () => {

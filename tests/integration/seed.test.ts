@@ -1,9 +1,9 @@
 import { createPublicKey } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { buildDemoHistory } from "@/lib/demo/build-demo-history";
 import { LedgerNotEmptyError, seedDemoLedger, type SeedSummary } from "@/lib/demo/seed-demo-ledger";
 import { fingerprintOf } from "@/lib/providers/keyring";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, PROVIDERS } from "../helpers/test-keys";
 
 const keys = installProviderKeys();
@@ -24,16 +24,12 @@ describe("the demo history", () => {
 });
 
 describe.each(backends)("db:seed on %s", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let summary: SeedSummary;
   const now = new Date();
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     summary = await seedDemoLedger(database.db, { keys: demoKeys, count: COUNT, seed: 42, now });
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("sends everything through the webhook handler and gets the expected answers", () => {

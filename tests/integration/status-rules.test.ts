@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import type { Notification, TransactionStatus } from "@/lib/providers/types";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 
 // Notifications arrive at least once and in any order. What a transaction in
 // `current` does with a notification saying `incoming`, as the ingest's
@@ -79,14 +79,7 @@ const delivery = () => {
 };
 
 describe.each(backends)("status rules of the ingest on %s", (backend) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useTestDatabase(backend);
 
   it("covers every pair of statuses", () => {
     expect(new Set(TABLE.map(([current, incoming]) => `${current}>${incoming}`)).size).toBe(16);

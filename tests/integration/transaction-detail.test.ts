@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { fingerprintOf, parseKeyring } from "@/lib/providers/keyring";
 import { findProvider } from "@/lib/providers/registry";
@@ -6,7 +6,7 @@ import { newMerchantOrderId, newPaycoolsTransactionId, newPayermaxTradeOrderNo, 
 import { signFor, type SignedRequest } from "@/lib/simulator/sign";
 import { decodeBody, getTransaction, getTransactionDeliveryBody } from "@/lib/transactions/get-transaction";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 
 // The transaction detail page's query, fed through the real webhook handler and
@@ -35,16 +35,11 @@ async function idOf(db: Db, provider: string, providerTransactionId: string): Pr
 }
 
 describe.each(backends)("getTransaction (%s)", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     db = database.db;
-  });
-
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("returns every delivery in time order, provider retries included, with headers redacted and no body", async () => {

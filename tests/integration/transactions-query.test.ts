@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
@@ -13,7 +13,7 @@ import {
 } from "@/lib/transactions/transaction-filters";
 import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 
 const keys = installProviderKeys();
@@ -54,7 +54,7 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
 const query = (params: Record<string, string | undefined> = {}): TransactionQuery => parseTransactionQuery(params);
 
 describe.each(backends)("transactions list on %s", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   const sent: Sent[] = [];
   let clock = START;
 
@@ -82,7 +82,6 @@ describe.each(backends)("transactions list on %s", (backend) => {
   const idsOf = (rows: { providerTransactionId: string }[]) => rows.map((row) => row.providerTransactionId);
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     // Ties on amount (several 500.00) so the id tie-breaker matters across pages.
     for (const amount of [50000, 50000, 50000, 125050, 99, 50000, 7300000, 420000]) {
       await post("paycools", paycoolsParam({ amount, channelCode: "ID_BCA_VA" }));
@@ -115,9 +114,6 @@ describe.each(backends)("transactions list on %s", (backend) => {
     // Two at 17:30 UTC on 1 March: already 2 March in Jakarta.
     await post("payermax", payermaxBody({ amount: "10", currency: "IDR" }), new Date(Date.UTC(2024, 2, 1, 17, 30)));
     await post("payermax", payermaxBody({ amount: "11", currency: "IDR" }), new Date(Date.UTC(2024, 2, 1, 16, 59, 59)));
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("lists every transaction once, newest first by default", async () => {

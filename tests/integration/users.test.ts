@@ -10,7 +10,7 @@ import { createUser } from "@/lib/users/create-user";
 import { verifyPassword } from "@/lib/users/password";
 import { DEV_PROVIDERS, ensureDevEnv, PUBLIC_KEY_VARIABLES, readDevPrivateKey } from "@/scripts/lib/dev-env";
 import { addDemoData, CREDENTIALS_FILE } from "@/scripts/lib/prepare-dev-data";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 
 const MAX_FAILURES = 3;
 const WINDOW_MINUTES = 15;
@@ -41,14 +41,7 @@ afterAll(() => {
 });
 
 describe.each(backends)("users and sign-in throttling on %s", (backend) => {
-  let database: TestDatabase;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
+  const database = useTestDatabase(backend);
 
   it("stores a bcrypt hash, never the password, under the normalised email", async () => {
     const created = await createUser(database.db, { email: "  Finance.Lead@Example.COM ", password: "correct horse 1", role: "admin", name: "Finance lead" });

@@ -1,12 +1,12 @@
 import { createServer, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresClient, postgresPoolOf } from "@/lib/db/client";
 import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signPaycools, signPayermax, type SignedRequest } from "@/lib/simulator/sign";
 import { DATABASE_DEADLINE_MS, handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
 
 const keys = installProviderKeys();
@@ -28,15 +28,11 @@ function signed(provider: ProviderName, payload: Record<string, unknown>): Signe
 }
 
 describe.each(backends)("webhook routes on %s", (backend) => {
-  let database: TestDatabase;
+  const database = useTestDatabase(backend);
   let deps: WebhookDeps;
 
   beforeAll(async () => {
-    database = await createTestDatabase(backend);
     deps = { db: async () => database.db, findProvider, now: () => new Date() };
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   const post = (provider: string, request: SignedRequest, init?: Parameters<typeof requestFor>[2]) =>
