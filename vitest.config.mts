@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { requireProjectNode } from "./scripts/lib/require-project-node";
+import { requireProjectNode } from "./scripts/lib/require-project-node.ts";
 
 // Tests run on the Node production runs (engines.node).
 requireProjectNode();
