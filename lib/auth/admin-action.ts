@@ -7,7 +7,9 @@ import { AccessDenied, authorize, type SessionUser } from "./session";
 
 export type ActionRefusal = { ok: false; message: string };
 
-export const DATABASE_AWAY = "The database is unreachable, so nothing was saved. Try again in a moment.";
+// A query cut off by the timeout may still have been carried out by the database, so this does not promise
+// that nothing was saved.
+export const DATABASE_AWAY = "The database is unreachable or did not answer in time. Reload the page to see whether this was saved, then try again.";
 
 /** Runs `change` for the signed-in admin; a viewer or a signed-out caller, or a database that is away, gets a refusal. */
 export async function asAdmin<R extends { ok: boolean }>(change: (user: SessionUser) => Promise<R>): Promise<R | ActionRefusal> {

@@ -26,6 +26,34 @@ export function postgresPoolOf(db: Db): PostgresPool | undefined {
   return pools.get(db);
 }
 
+// pg's error when a query is not answered within query_timeout.
+const QUERY_READ_TIMEOUT = "Query read timeout";
+
+/**
+ * A pg client that hangs up when one of its queries times out. pg then only
+ * stops waiting: the query stays on the connection, and whatever is sent there
+ * next would queue behind it. The pool drops such a connection when it was
+ * used through pool.query (released with the error), but a Prisma transaction
+ * releases its connection without one after its ROLLBACK, which would itself
+ * wait out the timeout. Ending the client (pg destroys the socket of a client
+ * with a query in flight) makes that ROLLBACK fail at once, and the pool drops
+ * an ended client on release. The server rolls back an open transaction whose
+ * connection is gone.
+ */
+class HangUpOnTimeoutClient extends pg.Client {
+  // Every form of pg's query() passes through unchanged; only the promise form
+  // (Prisma's) is watched, as the callback form is pool.query's.
+  override query(...args: unknown[]): any {
+    const result: unknown = (super.query as (...forms: unknown[]) => unknown).apply(this, args);
+    if (result instanceof Promise) {
+      result.catch((error: unknown) => {
+        if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) this.end().catch(() => undefined);
+      });
+    }
+    return result;
+  }
+}
+
 export type PostgresClientOptions = {
   /** Prepare the ingest's statements once per connection (DATABASE_PREPARED_STATEMENTS). */
   preparedStatements?: boolean;
@@ -44,9 +72,11 @@ export function createPostgresClient(url: string, poolSize = 10, { preparedState
     connectionTimeoutMillis: 5_000,
     // Behind a network partition a connection takes a query and never answers; the
     // query fails after this long (isDatabaseUnavailable knows its error), and the
-    // pool drops the connection instead of lending it out again. Without it, a
-    // dashboard page would wait for the operating system to give up on the socket.
-    ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs } : {}),
+    // connection is dropped instead of lent out again. Without it, a dashboard page
+    // would wait for the operating system to give up on the socket. It is a client-side
+    // timer: a query the server is merely slow to run fails the same way (and may
+    // still complete there), so it is set well above the dashboard's slowest query.
+    ...(queryTimeoutMs ? { query_timeout: queryTimeoutMs, Client: HangUpOnTimeoutClient } : {}),
     idleTimeoutMillis: 30_000,
   });
   // An idle connection the server dropped is discarded by the pool; the next query reports the outage.

@@ -59,31 +59,50 @@ describe.runIf(backends.includes("postgres"))("a dashboard query behind a networ
     await database.close();
   });
 
-  it("fails at the query timeout, as the database being away, and drops the stuck connection", async () => {
+  /** Runs `work` behind the partition; it must fail at the query timeout as "database away", leaving the pool empty. */
+  async function expectCutOff(db: Db, what: string, work: () => Promise<unknown>): Promise<void> {
+    const started = Date.now();
+    const outcome = await within(work(), QUERY_TIMEOUT_MS + 6_000);
+    const elapsed = Date.now() - started;
+    expect(outcome, `${what} was still waiting`).not.toBe("pending");
+    expect(outcome !== "pending" && "error" in outcome, `${what} succeeded behind a partition`).toBe(true);
+    const error = outcome !== "pending" ? outcome.error : undefined;
+    expect(isDatabaseUnavailable(error), `${what}: ${String(error)}`).toBe(true);
+    // At the query timeout itself: not a second timeout (a ROLLBACK queued behind the stuck query),
+    // nor the pool's 5 s connection timeout.
+    expect(elapsed, what).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 50);
+    expect(elapsed, what).toBeLessThan(QUERY_TIMEOUT_MS + 1_500);
+    expect(postgresPoolOf(db)!.pool.totalCount, `${what}: the pool still holds the connection that stopped answering`).toBe(0);
+  }
+
+  it.each([
+    ["the transactions page's query (Prisma)", (db: Db) => findTransactions(db, DEFAULT_QUERY, "UTC")],
+    ["a raw query", (db: Db) => db.$queryRaw`SELECT 1`],
+  ])("%s fails at the query timeout, as the database being away, and its connection is dropped", async (what, query) => {
     const db = await proxiedClient(QUERY_TIMEOUT_MS);
     await proxy.stall();
     try {
-      for (const [what, query] of [
-        ["the transactions page's query (Prisma)", () => findTransactions(db, DEFAULT_QUERY, "UTC")],
-        ["a raw query", () => db.$queryRaw`SELECT 1`],
-      ] as const) {
-        const started = Date.now();
-        const outcome = await within(query(), QUERY_TIMEOUT_MS + 6_000);
-        const elapsed = Date.now() - started;
-        expect(outcome, what).not.toBe("pending");
-        expect(outcome !== "pending" && "error" in outcome, `${what} succeeded behind a partition`).toBe(true);
-        const error = outcome !== "pending" ? outcome.error : undefined;
-        expect(isDatabaseUnavailable(error), `${what}: ${String(error)}`).toBe(true);
-        // The first query meets the stuck connection and waits out the timeout; a new
-        // connection cannot be made either, and the pool's connection timeout (5 s) ends that.
-        expect(elapsed, what).toBeGreaterThanOrEqual(QUERY_TIMEOUT_MS - 50);
-        expect(elapsed, what).toBeLessThan(QUERY_TIMEOUT_MS + 6_000);
-      }
-      expect(postgresPoolOf(db)!.pool.totalCount, "the pool still holds the connection that stopped answering").toBe(0);
+      await expectCutOff(db, what, () => query(db));
     } finally {
       await proxy.restore();
     }
     // Healed: the same client works again.
+    expect((await findTransactions(db, DEFAULT_QUERY, "UTC")).rows).toEqual([]);
+  }, 20_000);
+
+  it("a transaction cut off half-way fails at the query timeout too, and its connection is dropped", async () => {
+    const db = await proxiedClient(QUERY_TIMEOUT_MS);
+    try {
+      await expectCutOff(db, "an interactive transaction", () =>
+        db.$transaction(async (tx) => {
+          await tx.$queryRaw`SELECT 1`;
+          await proxy.stall();
+          return tx.$queryRaw`SELECT 2`;
+        }),
+      );
+    } finally {
+      await proxy.restore();
+    }
     expect((await findTransactions(db, DEFAULT_QUERY, "UTC")).rows).toEqual([]);
   }, 20_000);
 
