@@ -38,8 +38,8 @@ const QUERY_READ_TIMEOUT = "Query read timeout";
  * wait out the timeout. Ending the client (pg destroys the socket of a client
  * with a query in flight) makes that ROLLBACK fail at once, and the pool drops
  * an ended client on release. The server rolls back an open transaction once
- * it learns the connection is gone, which behind a partition may be late: the
- * README's deployment steps set idle_in_transaction_session_timeout for that.
+ * it learns the connection is gone, which behind a partition may be late:
+ * runTransaction (./run-transaction.ts) has the server end an idle one itself.
  */
 class HangUpOnTimeoutClient extends pg.Client {
   // Every form of pg's query() passes through unchanged; only the promise form

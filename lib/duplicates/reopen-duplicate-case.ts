@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { runTransaction } from "@/lib/db/run-transaction";
 import { firstIssue, reopenCaseInputSchema, type CaseActionResult, type CaseActor } from "./resolve-duplicate-case";
 
 /** Puts a resolved case back in the open list, keeping the earlier resolution in its history. */
@@ -8,7 +9,7 @@ export async function reopenDuplicateCase(db: Db, user: CaseActor, input: unknow
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
   const { caseId, note } = parsed.data;
 
-  return db.$transaction(async (tx) => {
+  return runTransaction(db, async (tx) => {
     const at = new Date();
     const { count } = await tx.duplicateCase.updateMany({
       where: { id: caseId, resolvedAt: { not: null } },

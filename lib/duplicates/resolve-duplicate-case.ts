@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { runTransaction } from "@/lib/db/run-transaction";
 import { MAX_NOTE_LENGTH, RESOLUTIONS, type CaseActionResult } from "./resolutions";
 
 export type { CaseActionResult } from "./resolutions";
@@ -46,7 +47,7 @@ export async function resolveDuplicateCase(db: Db, user: CaseActor, input: unkno
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
   const { caseId, resolution, note } = parsed.data;
 
-  return db.$transaction(async (tx) => {
+  return runTransaction(db, async (tx) => {
     const at = new Date();
     // Only an open case changes: of two admins resolving at once, the second finds it resolved.
     const { count } = await tx.duplicateCase.updateMany({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { runTransaction, type Tx } from "@/lib/db/run-transaction";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem } from "./create-user";
 import { hashPassword } from "./password";
@@ -12,8 +13,6 @@ import { ROLES, type Role, type UserActionResult } from "./user-rules";
 
 /** Who acts: the signed-in user as `authorize()` returns it. */
 export type UserActor = { id: string; role: Role };
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const NOT_ADMIN: UserActionResult = { ok: false, message: "Only an admin can manage users." };
 const NO_SUCH_USER: UserActionResult = { ok: false, message: "There is no such user: reload the page to see the current list." };
@@ -82,7 +81,7 @@ export async function changeUserRole(db: Db, actor: UserActor, input: unknown): 
   if (!parsed.success) return firstIssue(parsed.error);
   const { userId: id, role: newRole } = parsed.data;
   if (id === actor.id) return { ok: false, message: "You cannot change your own role: ask another admin." };
-  return db.$transaction(async (tx) => {
+  return runTransaction(db, async (tx) => {
     const admins = await lockActiveAdmins(tx);
     const user = await tx.user.findUnique({ where: { id }, select: { email: true, role: true, disabledAt: true } });
     if (!user) return NO_SUCH_USER;
@@ -101,7 +100,7 @@ export async function setUserDisabled(db: Db, actor: UserActor, input: unknown):
   if (!parsed.success) return firstIssue(parsed.error);
   const { userId: id, disabled } = parsed.data;
   if (id === actor.id) return { ok: false, message: "You cannot disable your own account: ask another admin." };
-  return db.$transaction(async (tx) => {
+  return runTransaction(db, async (tx) => {
     const admins = await lockActiveAdmins(tx);
     const user = await tx.user.findUnique({ where: { id }, select: { email: true, role: true, disabledAt: true } });
     if (!user) return NO_SUCH_USER;

@@ -1,6 +1,8 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresClient, postgresPoolOf, type Db } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { runTransaction } from "@/lib/db/run-transaction";
 import { findTransactions } from "@/lib/transactions/find-transactions";
 import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
 import { freePort, TcpProxy } from "../reliability/lib/tcp-proxy";
@@ -105,6 +107,44 @@ describe.runIf(backends.includes("postgres"))("a dashboard query behind a networ
       await proxy.restore();
     }
     expect((await findTransactions(db, DEFAULT_QUERY, "UTC")).rows).toEqual([]);
+  }, 20_000);
+
+  /** Whether the advisory lock `key` can be taken (and is then let go) from a connection of its own, within `ms`. */
+  async function lockFreedWithin(key: number, ms: number): Promise<boolean> {
+    const direct = new pg.Client({ connectionString: database.url });
+    await direct.connect();
+    try {
+      for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        const { rows } = await direct.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1) AS taken", [key]);
+        if (rows[0]!.taken) {
+          await direct.query("SELECT pg_advisory_unlock($1)", [key]);
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      await direct.end();
+    }
+  }
+
+  it.each([
+    { how: "runTransaction", ends: true },
+    { how: "a bare $transaction (the control)", ends: false },
+  ])("the server ends a transaction cut off by a partition, and lets its locks go: $how", async ({ how, ends }) => {
+    const db = await proxiedClient(QUERY_TIMEOUT_MS);
+    const key = 4_000 + Math.floor(Math.random() * 1_000);
+    const work = async (tx: Pick<Db, "$executeRawUnsafe" | "$queryRawUnsafe">) => {
+      await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${key})`);
+      await proxy.stall();
+      return tx.$queryRawUnsafe("SELECT 1");
+    };
+    try {
+      await expect(how === "runTransaction" ? runTransaction(db, work, { idleMs: 500 }) : db.$transaction(work)).rejects.toThrow(/Query read timeout/);
+      // Payhook has hung up, but the partition keeps that from the server: only its own timeout ends the transaction.
+      expect(await lockFreedWithin(key, 3_000), `${how}: the transaction's lock is ${ends ? "still held" : "gone"}`).toBe(ends);
+    } finally {
+      await proxy.restore();
+    }
   }, 20_000);
 
   it("without a query timeout, the same query is still waiting (what the timeout is for)", async () => {
