@@ -75,7 +75,8 @@ const REQUEST_SIGNAL_GC =
   `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one (Node 24; a ` +
   `stand-alone copy of it behaved the same on Node 26). Resizing the young generation does not help: a larger one ` +
   `(--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), for shorter and more frequent scavenges, made the ` +
-  `p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in alternating reduced runs); V8's other ` +
+  `p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced runs of bench/ingest-only.ts, 10 s at 500/s, ` +
+  `the sizes taken in turn); V8's other ` +
   `young-generation collector (--minor-ms) left the reproduction's heap growing just the same. `;
 
 export const explanations: Record<string, (results: Results) => string> = {
