@@ -113,8 +113,8 @@ async function outageUnderLoad(ctx: RunContext, { label, prefix, takeAway, giveB
   await takeAway();
   const away = { from: Date.now(), to: 0 };
   ctx.log(`${label}: database away for ${seconds} s`);
-  // The dashboard's routes too: the health check and a signed-in API answer 503 in time (asked together, each
-  // on a connection of its own), and a signed-in page answers at all, with no ledger data in it.
+  // The dashboard's routes too, asked together, each on a connection of its own: the health check and a signed-in
+  // API answer 503 in time, and a signed-in page shows its error page in time.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const dashboard = createHttpClient(ctx.server.baseURL, 4);
   const routes = await Promise.all(
