@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { createPostgresClient, prismaForPglite, type Db } from "@/lib/db/client";
 import { migrateDatabase } from "@/lib/db/migrate";
 import { closePglite, openPglite } from "@/lib/db/pglite";
+import { withPgClient } from "@/lib/db/with-pg-client";
 
 // Every integration suite runs against an embedded PGlite, and also against a
 // real PostgreSQL server when TEST_DATABASE_URL names one. On the server, each
@@ -38,10 +38,7 @@ export async function createTestDatabase(backend: "pglite" | "postgres"): Promis
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set");
   const name = `payhook_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   await migrateDatabase({ url: url.toString() });
@@ -52,10 +49,7 @@ export async function createTestDatabase(backend: "pglite" | "postgres"): Promis
     url: url.toString(),
     async close() {
       await db.$disconnect();
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
+      await withPgClient(serverUrl, (cleanup) => cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }

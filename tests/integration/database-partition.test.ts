@@ -1,8 +1,8 @@
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresClient, postgresPoolOf, type Db } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { runTransaction } from "@/lib/db/run-transaction";
+import { withPgClient } from "@/lib/db/with-pg-client";
 import { findTransactions } from "@/lib/transactions/find-transactions";
 import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
 import { freePort, TcpProxy } from "../reliability/lib/tcp-proxy";
@@ -110,10 +110,8 @@ describe.runIf(backends.includes("postgres"))("a dashboard query behind a networ
   }, 20_000);
 
   /** Whether the advisory lock `key` can be taken (and is then let go) from a connection of its own, within `ms`. */
-  async function lockFreedWithin(key: number, ms: number): Promise<boolean> {
-    const direct = new pg.Client({ connectionString: database.url });
-    await direct.connect();
-    try {
+  function lockFreedWithin(key: number, ms: number): Promise<boolean> {
+    return withPgClient(database.url!, async (direct) => {
       for (const deadline = Date.now() + ms; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
         const { rows } = await direct.query<{ taken: boolean }>("SELECT pg_try_advisory_lock($1) AS taken", [key]);
         if (rows[0]!.taken) {
@@ -122,9 +120,7 @@ describe.runIf(backends.includes("postgres"))("a dashboard query behind a networ
         }
       }
       return false;
-    } finally {
-      await direct.end();
-    }
+    });
   }
 
   /** Takes an advisory lock in a transaction, then the partition cuts it off; whether the server lets the lock go. */
