@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { benchIngest, requestsNeeded } from "./ingest/ingest";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
-import { buildApp, startApp, startBaseline } from "./lib/app-server";
+import { buildApp, buildNextFloor, startApp, startBaseline, startNextFloor } from "./lib/app-server";
 import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases } from "./lib/postgres";
@@ -17,6 +17,7 @@ import { stop, stopAll } from "./lib/processes";
 //
 // BENCH_APP_NODE_ARGS go to the app server's node, e.g. "--cpu-prof --cpu-prof-dir=bench/.tmp/prof".
 // BENCH_APP_WORKERS=2 runs two `next start` processes on the app's port (node:cluster), one per core.
+// BENCH_NEXT_FLOOR=0 leaves out the Next floor (bench/next-floor).
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -28,30 +29,42 @@ try {
   const reuse = config.reuseBuild && existsSync(path.join(config.distDir, "BUILD_ID"));
   log(reuse ? `reusing the build in ${config.distDir}` : `building the app into ${config.distDir}…`);
   if (!reuse) await buildApp();
+  const withFloor = process.env.BENCH_NEXT_FLOOR !== "0";
+  if (withFloor) await buildNextFloor();
   const requests = prepareRequests(requestsNeeded(), keys, `I${randomBytes(3).toString("hex").toUpperCase()}`, config.ingest.retryShare);
-  const [appDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("base")];
+  const [appDb, floorDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("floor"), await createBenchDatabase("base")];
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const app = await startApp(appDb.url, keyEnv, nodeArgs);
+  const floor = withFloor ? await startNextFloor(floorDb.url, keyEnv) : null;
   const baseline = await startBaseline(baseDb.url, keyEnv);
   try {
     const result = await benchIngest(
-      { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
-      { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
+      [
+        { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
+        ...(floor ? [{ name: "next" as const, base: floor.base, databaseUrl: floorDb.url, pid: floor.process.child.pid! }] : []),
+        { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
+      ],
       requests,
       log,
     );
-    const { app: a, baseline: b } = result;
+    const { app: a, baseline: b, next: n } = result;
     const perNotification = (ms: number, ok: number) => ms / Math.max(1, ok);
     const appCpu = perNotification(a.saturation.serverCpuMs, a.saturation.ok);
     const baseCpu = perNotification(b.saturation.serverCpuMs, b.saturation.ok);
     log(
       `saturation: app ${a.saturation.throughput.toFixed(0)}/s, baseline ${b.saturation.throughput.toFixed(0)}/s, ` +
         `ratio ${(a.saturation.throughput / b.saturation.throughput).toFixed(2)}; server CPU per notification app ${appCpu.toFixed(2)} ms, ` +
-        `baseline ${baseCpu.toFixed(2)} ms; exactly once: ${a.expected.exact && b.expected.exact ? "yes" : "NO"}`,
+        `baseline ${baseCpu.toFixed(2)} ms; exactly once: ${a.expected.exact && b.expected.exact && (n?.expected.exact ?? true) ? "yes" : "NO"}`,
     );
+    if (n) {
+      log(
+        `Next floor: ${n.saturation.throughput.toFixed(0)}/s, ${(n.saturation.throughput / b.saturation.throughput).toFixed(2)} of the baseline; ` +
+          `app / Next floor ${(a.saturation.throughput / n.saturation.throughput).toFixed(2)}; server CPU per notification ` +
+          `${perNotification(n.saturation.serverCpuMs, n.saturation.ok).toFixed(2)} ms`,
+      );
+    }
   } finally {
-    await stop(app.process);
-    await stop(baseline.process);
+    for (const server of [app, floor, baseline]) if (server) await stop(server.process);
   }
 } finally {
   await stopAll();

@@ -8,7 +8,7 @@ import { benchExport, exportFrom } from "./export/export";
 import { fillDatabase } from "./fill/fill";
 import { benchIngest, requestsNeeded } from "./ingest/ingest";
 import { generateProviderKeys, prepareRequests, publicKeyEnv } from "./ingest/requests";
-import { buildApp, startApp, startBaseline } from "./lib/app-server";
+import { buildApp, buildNextFloor, startApp, startBaseline, startNextFloor } from "./lib/app-server";
 import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases, dropBenchDatabase, serverSettings } from "./lib/postgres";
@@ -18,7 +18,7 @@ import { checks, type Results } from "./report/checks";
 import { consoleTable, writeResults } from "./report/report";
 import { requireProjectNode } from "../scripts/lib/require-project-node";
 
-// npm run bench — ingest (app vs baseline), dashboard queries at 1,000,000
+// npm run bench — ingest (app vs the Next floor vs baseline), dashboard queries at 1,000,000
 // transactions, CSV export and the transactions page in Chromium; prints the
 // table and writes bench/RESULTS.md. Loopback only; every step is bounded and
 // the whole run stops after 20 minutes, cleaning up what it started.
@@ -82,26 +82,30 @@ async function main(): Promise<void> {
   const requests = prepareRequests(requestsNeeded(), keys, `B${randomBytes(3).toString("hex").toUpperCase()}`, config.ingest.retryShare);
   log(`${requests.length.toLocaleString("en-US")} notifications signed`);
   if (building) await building;
-  log("build ready");
+  log("build ready; building the Next floor (bench/next-floor)…");
+  await buildNextFloor();
+  log("Next floor ready");
 
   await part("ingest", async () => {
-    const [appDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("base")];
+    const [appDb, floorDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("floor"), await createBenchDatabase("base")];
     const app = await startApp(appDb.url, keyEnv);
+    const floor = await startNextFloor(floorDb.url, keyEnv);
     const baseline = await startBaseline(baseDb.url, keyEnv);
     try {
       noteLoad("ingest");
-      log("ingest: app and baseline, warm-up, fixed rate, saturation");
+      log("ingest: app, Next floor and baseline, warm-up, fixed rate, saturation");
       results.ingest = await benchIngest(
-        { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
-        { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
+        [
+          { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
+          { name: "next", base: floor.base, databaseUrl: floorDb.url, pid: floor.process.child.pid! },
+          { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
+        ],
         requests,
         log,
       );
     } finally {
-      await stop(app.process);
-      await stop(baseline.process);
-      await dropBenchDatabase(appDb.name);
-      await dropBenchDatabase(baseDb.name);
+      for (const server of [app, floor, baseline]) await stop(server.process);
+      for (const db of [appDb, floorDb, baseDb]) await dropBenchDatabase(db.name);
     }
   });
 

@@ -4,9 +4,9 @@ import { cpuMs, processTree } from "../lib/processes";
 import { runLoad, type LoadResult } from "./load";
 import type { PreparedRequest } from "./requests";
 
-// The same notifications, in the same order, to the app and to the baseline,
-// each on its own fresh database: a warm-up, the fixed rate, then saturation,
-// alternating targets so a change in the machine's load hits both alike.
+// The same notifications, in the same order, to the app, the Next floor and the
+// baseline, each on its own fresh database: a warm-up, the fixed rate, then
+// saturation, alternating targets so a change in the machine's load hits all alike.
 
 /** A load run and the CPU it cost: the server's process tree, and the PostgreSQL backends serving its database. */
 export type RunFigures = LoadResult & { serverCpuMs: number; postgresCpuMs: number };
@@ -28,10 +28,12 @@ export type Stored = { transactions: number; events: number; accepted: number; d
 export type IngestResult = {
   app: TargetFigures;
   baseline: TargetFigures;
+  /** The Next floor (bench/next-floor): the baseline's work in one Next route handler (absent in results from before it existed). */
+  next?: TargetFigures;
   mix: { requests: number; retries: number; byProvider: Record<string, number> };
 };
 
-type Target = { name: "app" | "baseline"; base: string; databaseUrl: string; pid: number };
+export type Target = { name: "app" | "next" | "baseline"; base: string; databaseUrl: string; pid: number };
 
 /** CPU used so far by the server and by the database's backends (by backend pid). */
 async function cpuNow(target: Target): Promise<{ server: number; postgres: Map<number, number> }> {
@@ -81,14 +83,18 @@ function describe(result: LoadResult): string {
   return `${Math.round(result.throughput)}/s, p50 ${result.p50} ms, p99 ${result.p99} ms, max ${result.max} ms [${codes}${result.errors ? ` errors×${result.errors}` : ""}${result.timeouts ? ` timeouts×${result.timeouts}` : ""}]`;
 }
 
-export async function benchIngest(app: Target, baseline: Target, requests: PreparedRequest[], log: (line: string) => void): Promise<IngestResult> {
+/** `targets` must hold an app and a baseline; a Next floor is optional. */
+export async function benchIngest(targets: Target[], requests: PreparedRequest[], log: (line: string) => void): Promise<IngestResult> {
+  for (const name of ["app", "baseline"] as const) {
+    if (!targets.some((target) => target.name === name)) throw new Error(`benchIngest needs a target named ${name}`);
+  }
   const parts = segments(requests);
   const { fixedRate, fixedConnections, saturationConnections, maxRunSeconds } = config.ingest;
-  const results: Record<Target["name"], Partial<TargetFigures>> = { app: {}, baseline: {} };
+  const results: Partial<Record<Target["name"], Partial<TargetFigures>>> = Object.fromEntries(targets.map((target) => [target.name, {}]));
   const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
 
   for (const phase of ["warmup", "fixed", "saturation"] as const) {
-    for (const target of [app, baseline]) {
+    for (const target of targets) {
       const before = await cpuNow(target);
       const load = await runLoad({
         url: target.base,
@@ -99,7 +105,7 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
       });
       const after = await cpuNow(target);
       const result = { ...load, serverCpuMs: after.server - before.server, postgresCpuMs: postgresDelta(before.postgres, after.postgres) };
-      results[target.name][phase] = result;
+      results[target.name]![phase] = result;
       const perRequest = (total: number) => (total / Math.max(1, load.ok)).toFixed(2);
       log(
         `  ${target.name.padEnd(8)} ${phase.padEnd(10)} ${describe(load)}${load.lateSends ? `, ${load.lateSends} sends late` : ""}; ` +
@@ -113,8 +119,8 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
       await settle();
     }
   }
-  for (const target of [app, baseline]) {
-    const figures = results[target.name];
+  for (const target of targets) {
+    const figures = results[target.name]!;
     const s = (figures.stored = await stored(target.databaseUrl));
     const runs = (["warmup", "fixed", "saturation"] as const).map((phase) => ({ part: parts[phase], result: figures[phase]! }));
     // Each run hands out its part of the list from the start: what a target was sent is a prefix of each part.
@@ -141,13 +147,14 @@ export async function benchIngest(app: Target, baseline: Target, requests: Prepa
         deliveries <= sentRequests.length &&
         s.rejected === 0,
     };
-    log(`  ${target.name}: ${ackedEventsStored}/${ackedEvents.length} acknowledged events stored, ${s.events} events for ${sentEvents} sent, ${deliveries} deliveries for ${ackedRequests.length} acknowledged / ${sentRequests.length} sent`);
+    log(`  ${target.name.padEnd(8)} ${ackedEventsStored}/${ackedEvents.length} acknowledged events stored, ${s.events} events for ${sentEvents} sent, ${deliveries} deliveries for ${ackedRequests.length} acknowledged / ${sentRequests.length} sent`);
   }
   const byProvider: Record<string, number> = {};
   for (const request of requests) byProvider[request.path.split("/").pop()!] = (byProvider[request.path.split("/").pop()!] ?? 0) + 1;
   return {
     app: results.app as TargetFigures,
     baseline: results.baseline as TargetFigures,
+    ...(results.next ? { next: results.next as TargetFigures } : {}),
     mix: { requests: requests.length, retries: requests.filter((request) => request.retry).length, byProvider },
   };
 }

@@ -36,6 +36,36 @@ export async function buildApp(): Promise<void> {
   }
 }
 
+// The Next floor (bench/next-floor): one route handler around the baseline's work, built in its own folder.
+const NEXT_FLOOR_DIR = path.join("bench", "next-floor");
+
+export async function buildNextFloor(): Promise<void> {
+  const build = start("next-floor-build", process.execPath, [nextBin, "build", NEXT_FLOOR_DIR], {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+  const code = await waitForExit(build, 5 * 60 * 1000);
+  if (code !== 0) throw new Error(`next build of the Next floor failed with exit code ${code}: see ${build.log}`);
+}
+
+export async function startNextFloor(databaseUrl: string, keyEnv: Record<string, string>): Promise<Server> {
+  const port = config.nextFloorPort;
+  const base = `http://127.0.0.1:${port}`;
+  const server = start("next-floor", process.execPath, [nextBin, "start", NEXT_FLOOR_DIR, "--port", String(port), "--hostname", "127.0.0.1"], {
+    ...process.env,
+    ...keyEnv,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    POOL_SIZE: String(config.poolSize),
+  });
+  // Any answer means it is listening: the floor has no health route, so this is its 404.
+  await waitForHttp(`${base}/`, server);
+  return { base, process: server };
+}
+
 /** `nodeArgs` go to the server's node (e.g. --cpu-prof when profiling it). */
 export async function startApp(databaseUrl: string, keyEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = config.appPort;

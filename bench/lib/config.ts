@@ -15,6 +15,7 @@ export const config = {
   serverUrl: process.env.BENCH_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres",
   appPort: int("BENCH_APP_PORT", 3230),
   baselinePort: int("BENCH_BASELINE_PORT", 3231),
+  nextFloorPort: int("BENCH_NEXT_FLOOR_PORT", 3232),
   distDir: ".next-bench",
   /** Skip `next build` when .next-bench already holds a build (for harness work only: the figures need a fresh build). */
   reuseBuild: process.env.BENCH_REUSE_BUILD === "1",

@@ -48,6 +48,43 @@ function speedNote(results: Results): string {
   );
 }
 
+/**
+ * What the Next floor (bench/next-floor: the baseline's work in one Next route handler, none of the
+ * app's code) showed in this run, as sentences; empty for results from before it existed.
+ */
+function floorNote(results: Results, about: "throughput" | "latency" | "ratio"): string {
+  const { app, baseline, next } = results.ingest!;
+  if (!next) return "";
+  const floor = next.saturation.throughput;
+  const floorCpu = perNotification(next.saturation.serverCpuMs, next.saturation.ok);
+  const relative = app.saturation.throughput / floor;
+  const versus =
+    relative >= 0.9
+      ? `${relative.toFixed(2)} of the floor: the app's own code (schema validation, header redaction and the rest of lib/webhooks) costs too little to show beside Next's`
+      : `${relative.toFixed(2)} of the floor: the rest is the app's own code`;
+  if (about === "latency") {
+    return (
+      ` In this run the Next floor (bench/next-floor: one Next route handler doing exactly the baseline's work, none of Payhook's code) ` +
+      `had a p99 of ${next.fixed.p99.toFixed(0)} ms at ${config.ingest.fixedRate}/s (${Math.round(next.fixed.throughput)}/s achieved, ` +
+      `${next.fixed.lateSends} sends late), against the app's ${app.fixed.p99.toFixed(0)} ms and the baseline's ${baseline.fixed.p99.toFixed(0)} ms.`
+    );
+  }
+  const reach =
+    about === "throughput"
+      ? floor < targets.saturationPerSecond
+        ? ` So on this machine a Next route handler stays below ${targets.saturationPerSecond.toLocaleString("en-US")}/s before any of the app's code runs.`
+        : ` So a Next route handler can reach ${targets.saturationPerSecond.toLocaleString("en-US")}/s here, and the app's own code costs the difference.`
+      : floor / baseline.saturation.throughput < targets.baselineRatio
+        ? ` So the gap is Next's own per-request work: a Next route handler with none of the app's code stays below ${targets.baselineRatio} of the baseline, and no change to the app's code can lift the app above that floor.`
+        : ` So Next alone leaves room for ${targets.baselineRatio} of the baseline, and the app's own code costs the difference.`;
+  return (
+    `In this same run the Next floor (bench/next-floor: a Next.js app with one route handler that does exactly the baseline's work, ` +
+    `bench/lib/baseline-work.ts, and none of Payhook's code) reached ${Math.round(floor)}/s, ` +
+    `${(floor / baseline.saturation.throughput).toFixed(2)} of the baseline, at ${f(floorCpu)} ms of server CPU per notification. ` +
+    `The app reached ${Math.round(app.saturation.throughput)}/s, ${versus}.${reach} `
+  );
+}
+
 const CAPACITY_FIX =
   "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
   "below) would bring it near the baseline; or PostgreSQL and the load on cores of their own, where more processes would then help: " +
@@ -102,7 +139,8 @@ export const explanations: Record<string, (results: Results) => string> = {
             `(see the ratio below).`;
     return (
       `${ONE_STATEMENT} Measured per notification in this run: PostgreSQL ${f(c.appPostgres)} ms of CPU (app) / ${f(c.basePostgres)} ms ` +
-      `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound}${speedNote(results)} ${CAPACITY_FIX}`
+      `(baseline), the baseline server ${f(c.baseServer)} ms, the app server ${f(c.appServer)} ms. ${bound} ` +
+      `${floorNote(results, "throughput")}${speedNote(results).trimStart()}${speedNote(results) ? " " : ""}${CAPACITY_FIX}`
     );
   },
   "ingest-fixed-p99": (results) => {
@@ -119,7 +157,9 @@ export const explanations: Record<string, (results: Results) => string> = {
         `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${late.trimEnd().replace(/\.$/, "")}); with ` +
         `${config.ingest.saturationConnections} connections at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it ` +
         `sustains on cores shared with the database and the load generator, so requests wait for a free connection and a free core: ` +
-        `the latency measured is mostly queueing. The fix is capacity, the same as for throughput. ` +
+        `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.` +
+        floorNote(results, "latency") +
+        " " +
         REQUEST_SIGNAL_GC.trimEnd() +
         speedNote(results)
       );
@@ -143,12 +183,14 @@ export const explanations: Record<string, (results: Results) => string> = {
       `notification) saw the same kind of pauses and its p99 was ${baseline.fixed.p99.toFixed(0)} ms. With ` +
       `${config.ingest.saturationConnections} connections at once the app sustained ${capacity}/s. The fix is headroom: less CPU ` +
       `per request in the app's server (see the ratio below) or cores not shared with the database and the load generator.` +
+      floorNote(results, "latency") +
       speedNote(results)
     );
   },
   "ingest-ratio": (results) => {
     const c = ingestCosts(results);
     return (
+      floorNote(results, "ratio") +
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
       `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
       `ratio. Done: Node 24 (engines.node, as Vercel runs it; on Node 20, async-context tracking through async hooks cost every promise, and ` +

@@ -38,7 +38,8 @@ function ingestSection(results: Results): string[] {
     `${ingest.mix.requests.toLocaleString("en-US")} signed notifications prepared before the runs (${Object.entries(ingest.mix.byProvider).map(([p, n]) => `${p} ${n}`).join(", ")}), ` +
       `${ingest.mix.retries.toLocaleString("en-US")} of them (${((100 * ingest.mix.retries) / ingest.mix.requests).toFixed(1)}%) exact repeats of a recent one (provider retries); ` +
       "10% of the new ones failed, 10% of PayCools' pending and later succeeded, about 1% a second payment of an earlier order. " +
-      "The same requests in the same order go to the app (`next start`, production build, PostgreSQL) and to the baseline (`bench/baseline-server.ts`: node:http + pg, same signature check, same SQL), each on its own fresh database. Each warm-up ends with ANALYZE, as autovacuum would have run on tables in use: without statistics PostgreSQL planned the ingest's look-ups from defaults and read every successful payment of a provider per notification, which is how a fresh database behaves for its first minute, not a ledger in service.",
+      "The same requests in the same order go to the app (`next start`, production build, PostgreSQL), to the Next floor (`bench/next-floor`: a Next.js app with one route handler that does exactly the baseline's work, `bench/lib/baseline-work.ts`, also under `next start`) and to the baseline (`bench/baseline-server.ts`: node:http + pg, same signature check, same SQL), each on its own fresh database. " +
+      "The Next floor is what any Next route handler costs before its own code: the app against it measures Payhook's code, the floor against the baseline measures Next's. Each warm-up ends with ANALYZE, as autovacuum would have run on tables in use: without statistics PostgreSQL planned the ingest's look-ups from defaults and read every successful payment of a provider per notification, which is how a fresh database behaves for its first minute, not a ledger in service.",
     "",
     `Load: autocannon, loopback. Fixed rate: ${c.fixedRate}/s for ${c.fixedSeconds} s over up to ${c.fixedConnections} connections, sends paced to evenly spaced instants (\"late\" counts sends that left more than 10 ms after their slot because every connection was waiting for a reply). ` +
       `Saturation: ${c.saturationConnections} connections, closed loop, ${c.saturationRequests.toLocaleString("en-US")} requests. Throughput counts acknowledged (2xx) notifications only.`,
@@ -49,7 +50,9 @@ function ingestSection(results: Results): string[] {
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const phase of ["warmup", "fixed", "saturation"] as const) {
-    out.push(loadRow("app", phase, ingest.app[phase]), loadRow("baseline", phase, ingest.baseline[phase]));
+    out.push(loadRow("app", phase, ingest.app[phase]));
+    if (ingest.next) out.push(loadRow("Next floor", phase, ingest.next[phase]));
+    out.push(loadRow("baseline", phase, ingest.baseline[phase]));
   }
   out.push(
     "",
@@ -58,8 +61,8 @@ function ingestSection(results: Results): string[] {
     "",
     "| | transactions | events | acknowledged events stored | distinct sent | accepted deliveries | duplicate deliveries | acknowledged / sent requests | duplicate cases | exactly once |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...(["app", "baseline"] as const).map((name) => {
-      const { stored: s, expected: e } = ingest[name];
+    ...([["app", ingest.app], ...(ingest.next ? [["Next floor", ingest.next] as const] : []), ["baseline", ingest.baseline]] as const).map(([name, figures]) => {
+      const { stored: s, expected: e } = figures;
       return `| ${name} | ${s.transactions} | ${s.events} | ${e.ackedEventsStored} of ${e.ackedEvents} | ${e.sentEvents} | ${s.accepted} | ${s.duplicate} | ${e.acknowledged} / ${e.sent} | ${s.cases} | ${e.exact ? "yes" : "NO"} |`;
     }),
     "",
