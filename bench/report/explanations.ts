@@ -116,6 +116,16 @@ const REQUEST_SIGNAL_GC =
   `the sizes taken in turn); V8's other ` +
   `young-generation collector (--minor-ms) left the reproduction's heap growing just the same. `;
 
+// Measured apart from any one run: variants of the Next floor, taken in turn.
+const NEXT_VARIANTS =
+  `Variants of the Next floor, measured apart from this run (2026-11-21, 6,000 notifications at saturation each, the variants ` +
+  `taken in turn, twice): Next's own settings do not move it. Compression off (\`compress: false\`), a webpack build instead of ` +
+  `Turbopack, and one static route per provider instead of the dynamic [provider] segment each stayed within the spread of the ` +
+  `floor as built (1.13–1.35 against 1.17–1.47 ms of server CPU per notification). A route handler that only reads the body and ` +
+  `answers, with no signature check and no database, still cost 0.76–0.92 ms of server CPU per request (1,246–1,523 requests/s), ` +
+  `against the baseline server's 0.2–0.3 ms with the signature check and the statement included: Next's work per request is ` +
+  `about three times the baseline's whole. `;
+
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
     const c = ingestCosts(results);
@@ -191,6 +201,7 @@ export const explanations: Record<string, (results: Results) => string> = {
     const c = ingestCosts(results);
     return (
       floorNote(results, "ratio") +
+      NEXT_VARIANTS +
       `The app spends ${f(c.appServer)} ms of CPU per notification in its server against the baseline's ${f(c.baseServer)} ms for the same ` +
       `statement, and PostgreSQL ${f(c.appPostgres)} ms against ${f(c.basePostgres)} ms; on a CPU-bound machine those costs set the throughput ` +
       `ratio. Done: Node 24 (engines.node, as Vercel runs it; on Node 20, async-context tracking through async hooks cost every promise, and ` +
