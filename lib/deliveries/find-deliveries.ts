@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { findProvider } from "@/lib/providers/registry";
+import { isUuid } from "@/lib/db/is-uuid";
 
 // The deliveries list: newest first, filtered by provider, outcome and error
 // code, paged by keyset on (received_at, id) — the order of the deliveries'
@@ -12,8 +13,6 @@ export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export const DELIVERIES_PAGE_SIZE = 50;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type Cursor = { receivedAt: Date; id: string };
 
 export function encodeCursor(row: Cursor): string {
@@ -23,7 +22,7 @@ export function encodeCursor(row: Cursor): string {
 function decodeCursor(value: string): Cursor | undefined {
   const [time, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
   const receivedAt = new Date(time ?? "");
-  if (!id || !UUID.test(id) || Number.isNaN(receivedAt.getTime())) return undefined;
+  if (!id || !isUuid(id) || Number.isNaN(receivedAt.getTime())) return undefined;
   return { receivedAt, id };
 }
 

@@ -1,10 +1,9 @@
 import type { Db } from "@/lib/db/client";
+import { isUuid } from "@/lib/db/is-uuid";
 
 // One delivery with everything its detail page shows: the stored (redacted)
 // headers, the body decoded for display, the transaction it belongs to and the
 // reprocessing that links a rejected delivery to the accepted one it became.
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
@@ -75,7 +74,7 @@ function headerPairs(value: unknown): [string, string][] {
 const linkedSelect = { id: true, outcome: true, receivedAt: true, reprocessedAt: true } as const;
 
 export async function getDelivery(db: Db, id: string): Promise<DeliveryDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const row = await db.delivery.findUnique({
     where: { id },
     include: {

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider } from "@/lib/providers/registry";
 import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
+import { isUuid } from "@/lib/db/is-uuid";
 
 // Processes a stored rejected delivery again, for the case where a genuine
 // notification failed validation and a later version of Payhook handles it.
@@ -67,8 +68,6 @@ function toHeaders(stored: Record<string, string>): Headers {
   return headers;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function reprocessDelivery(
   db: Db,
   user: Pick<SessionUser, "role">,
@@ -77,7 +76,7 @@ export async function reprocessDelivery(
 ): Promise<ReprocessResult> {
   if (user.role !== "admin") return { ok: false, code: "forbidden", message: "Only an admin can reprocess a delivery." };
 
-  const delivery = UUID.test(deliveryId) ? await db.delivery.findUnique({ where: { id: deliveryId } }) : null;
+  const delivery = isUuid(deliveryId) ? await db.delivery.findUnique({ where: { id: deliveryId } }) : null;
   if (!delivery) return { ok: false, code: "not_found", message: "There is no delivery with this id." };
 
   const refusal = reprocessRefusal(delivery);
