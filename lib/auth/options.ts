@@ -48,7 +48,8 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      // Runs on sign-in (with `user`) and on every session check after it (getServerSession, /api/auth/session).
+      // Runs on sign-in (with `user`) and when next-auth itself reads the session (/api/auth/session). Pages, APIs
+      // and actions check the session in lib/auth/session.ts instead, in one statement with the account.
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
@@ -65,7 +66,7 @@ export function getAuthOptions(): NextAuthOptions {
           revoked = await isSessionRevoked(await getDb(), token.sid);
         } catch (error) {
           // The database is away. Nothing is served meanwhile: every page, API and action reads the user from
-          // it next and fails (a 503), so the token is left as it is rather than signing everyone out. Any other
+          // it and fails (a 503), so the token is left as it is rather than signing everyone out. Any other
           // failure (say, migrations not applied) propagates, and next-auth then treats the session as absent.
           if (isDatabaseUnavailable(error)) return token;
           throw error;

@@ -1,25 +1,29 @@
-import { getServerSession } from "next-auth";
+import { getToken } from "next-auth/jwt";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { getAuthOptions } from "./options";
+import { getEnv } from "@/lib/env";
+import { findSessionAccount } from "./find-session-account";
 
 // The second line of defence behind proxy.ts: every page, API route and action
 // that reads or changes data asks for the user here, from the database, so a
-// disabled or demoted user loses access at once and a missed matcher leaks nothing.
+// disabled or demoted user, or a signed-out session, loses access at once and a
+// missed matcher leaks nothing.
 
 export type SessionUser = { id: string; email: string; name: string | null; role: "admin" | "viewer" };
 
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(getAuthOptions());
-  const { id, signedInAt } = (session?.user ?? {}) as { id?: string; signedInAt?: unknown };
-  if (!id) return null;
-  const db = await getDb();
-  const user = await db.user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, role: true, disabledAt: true, sessionsValidFrom: true },
-  });
-  if (!user || user.disabledAt) return null;
+  // The session token, decrypted and checked for expiry as next-auth does (and as proxy.ts reads it). Not
+  // getServerSession: its jwt callback would read the sign-outs in a round trip of its own, before the account's.
+  const request = { cookies: await cookies(), headers: await headers() } as unknown as NextRequest;
+  const token = await getToken({ req: request, secret: getEnv().NEXTAUTH_SECRET });
+  const { sub, sid, signedInAt } = token ?? {};
+  // A token without a session id is from before sign-out could end sessions: it names nobody (lib/auth/options.ts).
+  if (typeof sub !== "string" || typeof sid !== "string") return null;
+  const user = await findSessionAccount(await getDb(), sub, sid);
+  if (!user || user.revoked || user.disabledAt) return null;
   // A session from before an admin set a new password (or disabled the account) is over.
   if (user.sessionsValidFrom && (typeof signedInAt === "number" ? signedInAt : 0) < user.sessionsValidFrom.getTime()) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
