@@ -7,9 +7,9 @@
 //    (lib/auth/cross-site.ts), before any page, Server Action or API runs.
 // 3. No session, no data: pages redirect to sign-in and come back after it;
 //    APIs answer 401 JSON. Each page, route and action checks the session again.
-import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { crossSiteOrigin } from "@/lib/auth/cross-site";
+import { readSessionToken } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
@@ -47,7 +47,7 @@ export async function proxy(request: NextRequest) {
     // Untouched: webhook deliveries store the request headers exactly as they arrived
     // (a webhook path with an odd shape, e.g. an uppercase provider, still comes here).
     response = NextResponse.next();
-  } else if (PUBLIC.test(pathname) || (await getToken({ req: request, secret: env.NEXTAUTH_SECRET }))?.sub) {
+  } else if (PUBLIC.test(pathname) || (await readSessionToken(request.cookies))?.sub) {
     const headers = new Headers(request.headers);
     headers.set("content-security-policy", csp);
     headers.set("x-nonce", nonce);

@@ -36,6 +36,8 @@ const envSchema = z.object({
   PAYCOOLS_ID_AMOUNT_EXPONENTS: optionalString,
   NEXTAUTH_SECRET: optionalString,
   NEXTAUTH_URL: optionalString,
+  /** Set by Vercel on its deployments. */
+  VERCEL: optionalString,
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });

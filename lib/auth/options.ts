@@ -6,6 +6,7 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { getEnv } from "@/lib/env";
 import { verifyAgainstNothing, verifyPassword } from "@/lib/users/password";
 import { isSessionRevoked, revokeSession } from "./revoked-sessions";
+import { secureSessionCookie } from "./session-cookie";
 import { clearFailedSignIns, recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "./throttle-sign-in";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -20,6 +21,7 @@ function clientIp(headers: Record<string, unknown> | undefined): string | null {
 export function getAuthOptions(): NextAuthOptions {
   return {
     secret: getEnv().NEXTAUTH_SECRET,
+    useSecureCookies: secureSessionCookie(),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [

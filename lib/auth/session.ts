@@ -1,11 +1,10 @@
-import { getToken } from "next-auth/jwt";
-import { cookies, headers } from "next/headers";
+import { cache } from "react";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import type { NextRequest } from "next/server";
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { getEnv } from "@/lib/env";
 import { findSessionAccount } from "./find-session-account";
+import { readSessionToken } from "./session-cookie";
 
 // The second line of defence behind proxy.ts: every page, API route and action
 // that reads or changes data asks for the user here, from the database, so a
@@ -14,11 +13,13 @@ import { findSessionAccount } from "./find-session-account";
 
 export type SessionUser = { id: string; email: string; name: string | null; role: "admin" | "viewer" };
 
-export async function currentUser(): Promise<SessionUser | null> {
-  // The session token, decrypted and checked for expiry as next-auth does (and as proxy.ts reads it). Not
-  // getServerSession: its jwt callback would read the sign-outs in a round trip of its own, before the account's.
-  const request = { cookies: await cookies(), headers: await headers() } as unknown as NextRequest;
-  const token = await getToken({ req: request, secret: getEnv().NEXTAUTH_SECRET });
+/**
+ * The signed-in user, or null. Once per request: a page and its layout both ask, and share the answer.
+ */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  // Read as proxy.ts reads it. Not getServerSession: its jwt callback would read the sign-outs in a round trip of
+  // its own, before the account's.
+  const token = await readSessionToken(await cookies());
   const { sub, sid, signedInAt } = token ?? {};
   // A token without a session id is from before sign-out could end sessions: it names nobody (lib/auth/options.ts).
   if (typeof sub !== "string" || typeof sid !== "string") return null;
@@ -27,7 +28,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   // A session from before an admin set a new password (or disabled the account) is over.
   if (user.sessionsValidFrom && (typeof signedInAt === "number" ? signedInAt : 0) < user.sessionsValidFrom.getTime()) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
+});
 
 /** For pages: the signed-in user, or a redirect to sign-in that comes back to `returnTo`. */
 export async function requireUser(returnTo: string): Promise<SessionUser> {

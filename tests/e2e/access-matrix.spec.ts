@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { payermaxBody } from "../../lib/simulator/samples";
 import { signPayermax } from "../../lib/simulator/sign";
-import { checkActions, checkRoutes, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
+import { checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
 import { listAppRoutes, readActionManifest } from "../reliability/lib/app-routes";
 import { signIn } from "../reliability/lib/auth-http";
 import { createHttpClient, type HttpClient } from "../reliability/lib/http";
@@ -99,5 +99,9 @@ test.describe("access matrix", () => {
 
   test("signing out ends the session, even for a copy of its cookie", async ({ run }) => {
     expect(await checkSignOutEndsSession(client, run.users.viewer)).toEqual([]);
+  });
+
+  test("a session is its cookie: its token as a bearer token opens nothing", async ({ run }) => {
+    expect(await checkSessionIsCookieOnly(client, run.users.viewer)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AppRoute, ManifestAction } from "./app-routes";
-import { get, signIn, signOut, type Credentials } from "./auth-http";
+import { get, sessionCookieNames, signIn, signOut, type Credentials } from "./auth-http";
 import { jsonOf, type CookieJar, type HttpClient, type HttpResponse } from "./http";
 import { actionResult, callServerAction } from "./server-actions";
 
@@ -201,6 +201,24 @@ export async function checkSignInThrottle(client: HttpClient, accounts: { locked
   );
   notes.push(`sign-in throttling: ${maxFailures} failures lock the account (even the right password is refused) and the address`);
   return { failures, notes };
+}
+
+/** A live session's token opens nothing when sent as `Authorization: Bearer` instead of as the cookie. */
+export async function checkSessionIsCookieOnly(client: HttpClient, credentials: Credentials): Promise<string[]> {
+  const session = await signIn(client, credentials);
+  if (!session.ok) return [`could not sign in to test a bearer token: ${session.error}`];
+  const [name] = sessionCookieNames(session.jar);
+  const token = name ? session.jar.get(name) : undefined;
+  if (!token) return ["sign-in set no session cookie"];
+  const failures: string[] = [];
+  const withCookie = await get(client, session.jar, "/api/transactions");
+  if (withCookie.status !== 200) failures.push(`the session's cookie answered ${withCookie.status} on /api/transactions`);
+  const bearer = { authorization: `Bearer ${token}` };
+  const api = await get(client, null, "/api/transactions", bearer);
+  const page = await get(client, null, "/overview", bearer);
+  if (api.status !== 401) failures.push(`the session token as a bearer token read /api/transactions (answered ${api.status})`);
+  if (!(isRedirect(page) && location(page) === "/sign-in")) failures.push(`the session token as a bearer token opened /overview (answered ${page.status})`);
+  return failures;
 }
 
 /** A session cookie copied before sign-out must not work after it. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkActions, checkRoutes, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
+import { checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
 import { listAppRoutes, listServerActionModules, readActionManifest } from "../lib/app-routes";
 import { signIn } from "../lib/auth-http";
 import { createHttpClient } from "../lib/http";
@@ -81,6 +81,8 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
 
   const signOutFailures = await checkSignOutEndsSession(client, ctx.users.viewer);
   failures.push(...signOutFailures);
+  const bearerFailures = await checkSessionIsCookieOnly(client, ctx.users.viewer);
+  failures.push(...bearerFailures);
   const throttle = await checkSignInThrottle(client, { locked: ctx.users.throttled, other: ctx.users.viewer }, 5);
   failures.push(...throttle.failures);
   notes.push(...throttle.notes);
@@ -88,7 +90,7 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
 
   const pages = routes.filter((route) => route.kind === "page").length;
   notes.unshift(
-    `access matrix: ${routes.length} routes read from app/ (${pages} pages, ${routes.length - pages} route handlers); checks per role: signed out ${matrix.checked["signed-out"]}, viewer ${matrix.checked.viewer}, admin ${matrix.checked.admin}; ${checks.length} Server Actions × 4 callers (signed out, viewer, cross-site admin: refused; admin: runs) = ${actions.checked} calls; sign-out ${signOutFailures.length === 0 ? "ends the session (a copied cookie is refused afterwards)" : "does NOT end the session"}`,
+    `access matrix: ${routes.length} routes read from app/ (${pages} pages, ${routes.length - pages} route handlers); checks per role: signed out ${matrix.checked["signed-out"]}, viewer ${matrix.checked.viewer}, admin ${matrix.checked.admin}; ${checks.length} Server Actions × 4 callers (signed out, viewer, cross-site admin: refused; admin: runs) = ${actions.checked} calls; sign-out ${signOutFailures.length === 0 ? "ends the session (a copied cookie is refused afterwards)" : "does NOT end the session"}; the session token as a bearer token ${bearerFailures.length === 0 ? "is refused" : "is ACCEPTED"}`,
   );
   return { name: "access", seconds: (Date.now() - started) / 1000, figures: [], notes, failures };
 }
