@@ -32,16 +32,18 @@ try {
   const withFloor = process.env.BENCH_NEXT_FLOOR !== "0";
   if (withFloor) await buildNextFloor();
   const requests = prepareRequests(requestsNeeded(), keys, `I${randomBytes(3).toString("hex").toUpperCase()}`, config.ingest.retryShare);
-  const [appDb, floorDb, baseDb] = [await createBenchDatabase("app"), await createBenchDatabase("floor"), await createBenchDatabase("base")];
+  const appDb = await createBenchDatabase("app");
+  const floorDb = withFloor ? await createBenchDatabase("floor") : null;
+  const baseDb = await createBenchDatabase("base");
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const app = await startApp(appDb.url, keyEnv, nodeArgs);
-  const floor = withFloor ? await startNextFloor(floorDb.url, keyEnv) : null;
+  const floor = floorDb ? await startNextFloor(floorDb.url, keyEnv) : null;
   const baseline = await startBaseline(baseDb.url, keyEnv);
   try {
     const result = await benchIngest(
       [
         { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },
-        ...(floor ? [{ name: "next" as const, base: floor.base, databaseUrl: floorDb.url, pid: floor.process.child.pid! }] : []),
+        ...(floor && floorDb ? [{ name: "next" as const, base: floor.base, databaseUrl: floorDb.url, pid: floor.process.child.pid! }] : []),
         { name: "baseline", base: baseline.base, databaseUrl: baseDb.url, pid: baseline.process.child.pid! },
       ],
       requests,
@@ -57,10 +59,11 @@ try {
         `baseline ${baseCpu.toFixed(2)} ms; exactly once: ${a.expected.exact && b.expected.exact && (n?.expected.exact ?? true) ? "yes" : "NO"}`,
     );
     if (n) {
+      // With BENCH_APP_WORKERS > 1 the app runs on more processes than the floor: no ratio between them.
+      const versusApp = config.appWorkers > 1 ? "" : `app / Next floor ${(a.saturation.throughput / n.saturation.throughput).toFixed(2)}; `;
       log(
         `Next floor: ${n.saturation.throughput.toFixed(0)}/s, ${(n.saturation.throughput / b.saturation.throughput).toFixed(2)} of the baseline; ` +
-          `app / Next floor ${(a.saturation.throughput / n.saturation.throughput).toFixed(2)}; server CPU per notification ` +
-          `${perNotification(n.saturation.serverCpuMs, n.saturation.ok).toFixed(2)} ms`,
+          `${versusApp}server CPU per notification ${perNotification(n.saturation.serverCpuMs, n.saturation.ok).toFixed(2)} ms`,
       );
     }
   } finally {

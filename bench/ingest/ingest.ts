@@ -6,7 +6,9 @@ import type { PreparedRequest } from "./requests";
 
 // The same notifications, in the same order, to the app, the Next floor and the
 // baseline, each on its own fresh database: a warm-up, the fixed rate, then
-// saturation, alternating targets so a change in the machine's load hits all alike.
+// saturation. The targets take turns within each phase, and the turn order
+// rotates from phase to phase, so that a machine speeding up or slowing down
+// during the run does not always favour the same one.
 
 /** A load run and the CPU it cost: the server's process tree, and the PostgreSQL backends serving its database. */
 export type RunFigures = LoadResult & { serverCpuMs: number; postgresCpuMs: number };
@@ -93,8 +95,8 @@ export async function benchIngest(targets: Target[], requests: PreparedRequest[]
   const results: Partial<Record<Target["name"], Partial<TargetFigures>>> = Object.fromEntries(targets.map((target) => [target.name, {}]));
   const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
 
-  for (const phase of ["warmup", "fixed", "saturation"] as const) {
-    for (const target of targets) {
+  for (const [index, phase] of (["warmup", "fixed", "saturation"] as const).entries()) {
+    for (const target of targets.map((_, i) => targets[(i + index) % targets.length]!)) {
       const before = await cpuNow(target);
       const load = await runLoad({
         url: target.base,

@@ -57,16 +57,30 @@ function floorNote(results: Results, about: "throughput" | "latency" | "ratio"):
   if (!next) return "";
   const floor = next.saturation.throughput;
   const floorCpu = perNotification(next.saturation.serverCpuMs, next.saturation.ok);
+  const appCpu = perNotification(app.saturation.serverCpuMs, app.saturation.ok);
   const relative = app.saturation.throughput / floor;
   const versus =
-    relative >= 0.9
-      ? `${relative.toFixed(2)} of the floor: the app's own code (schema validation, header redaction and the rest of lib/webhooks) costs too little to show beside Next's`
-      : `${relative.toFixed(2)} of the floor: the rest is the app's own code`;
+    `${relative.toFixed(2)} of the floor, at ${f(appCpu)} ms of server CPU per notification against its ${f(floorCpu)} ms: ` +
+    (Math.abs(relative - 1) <= 0.1 && Math.abs(appCpu / floorCpu - 1) <= 0.1
+      ? "within this run's spread, so the app's own code (schema validation, header redaction and the rest of lib/webhooks) costs little beside Next's"
+      : relative < 1
+        ? "the difference is the app's own code (schema validation, header redaction and the rest of lib/webhooks) and its routing"
+        : "the floor did worse here, which is this run's spread, not a saving the app makes");
   if (about === "latency") {
+    const appFixedCpu = perNotification(app.fixed.serverCpuMs, app.fixed.ok);
+    const floorFixedCpu = perNotification(next.fixed.serverCpuMs, next.fixed.ok);
+    const verdict =
+      next.fixed.p99 <= targets.fixedP99Ms
+        ? ` The floor met the target in this run and the app did not: at this rate the app's server spent ${f(appFixedCpu)} ms of CPU ` +
+          `per notification against the floor's ${f(floorFixedCpu)} ms, and with less headroom its tail went over (the same code's ` +
+          `tail moves from run to run: see the README).`
+        : ` So a Next route handler with none of Payhook's code missed the target too (${f(floorFixedCpu)} ms of server CPU per ` +
+          `notification at this rate, against the app's ${f(appFixedCpu)} ms).`;
     return (
       ` In this run the Next floor (bench/next-floor: one Next route handler doing exactly the baseline's work, none of Payhook's code) ` +
       `had a p99 of ${next.fixed.p99.toFixed(0)} ms at ${config.ingest.fixedRate}/s (${Math.round(next.fixed.throughput)}/s achieved, ` +
-      `${next.fixed.lateSends} sends late), against the app's ${app.fixed.p99.toFixed(0)} ms and the baseline's ${baseline.fixed.p99.toFixed(0)} ms.`
+      `${next.fixed.lateSends} sends late), against the app's ${app.fixed.p99.toFixed(0)} ms and the baseline's ${baseline.fixed.p99.toFixed(0)} ms.` +
+      verdict
     );
   }
   const reach =
@@ -75,7 +89,7 @@ function floorNote(results: Results, about: "throughput" | "latency" | "ratio"):
         ? ` So on this machine a Next route handler stays below ${targets.saturationPerSecond.toLocaleString("en-US")}/s before any of the app's code runs.`
         : ` So a Next route handler can reach ${targets.saturationPerSecond.toLocaleString("en-US")}/s here, and the app's own code costs the difference.`
       : floor / baseline.saturation.throughput < targets.baselineRatio
-        ? ` So the gap is Next's own per-request work: a Next route handler with none of the app's code stays below ${targets.baselineRatio} of the baseline, and no change to the app's code can lift the app above that floor.`
+        ? ` So the gap is Next's own per-request work: a Next route handler with none of the app's code stays below ${targets.baselineRatio} of the baseline, and no change inside a Next route handler can take the app past what the floor reached.`
         : ` So Next alone leaves room for ${targets.baselineRatio} of the baseline, and the app's own code costs the difference.`;
   return (
     `In this same run the Next floor (bench/next-floor: a Next.js app with one route handler that does exactly the baseline's work, ` +
@@ -116,15 +130,16 @@ const REQUEST_SIGNAL_GC =
   `the sizes taken in turn); V8's other ` +
   `young-generation collector (--minor-ms) left the reproduction's heap growing just the same. `;
 
-// Measured apart from any one run: variants of the Next floor, taken in turn.
+// Measured apart from any one run: `npx tsx bench/next-floor-variants.ts`.
 const NEXT_VARIANTS =
-  `Variants of the Next floor, measured apart from this run (2026-11-21, 6,000 notifications at saturation each, the variants ` +
-  `taken in turn, twice): Next's own settings do not move it. Compression off (\`compress: false\`), a webpack build instead of ` +
-  `Turbopack, and one static route per provider instead of the dynamic [provider] segment each stayed within the spread of the ` +
-  `floor as built (1.13–1.35 against 1.17–1.47 ms of server CPU per notification). A route handler that only reads the body and ` +
-  `answers, with no signature check and no database, still cost 0.76–0.92 ms of server CPU per request (1,246–1,523 requests/s), ` +
-  `against the baseline server's 0.2–0.3 ms with the signature check and the statement included: Next's work per request is ` +
-  `about three times the baseline's whole. `;
+  `Variants of the Next floor, measured apart from this run (2026-11-21, \`npx tsx bench/next-floor-variants.ts\`: 6,000 ` +
+  `notifications at saturation each, the variants taken in turn, two rounds, the machine's fixed workload at 169 ms throughout): ` +
+  `Next's own settings do not move it. Compression off (\`compress: false\`), a webpack build instead of Turbopack, and one ` +
+  `static route per provider instead of the dynamic [provider] segment gave 0.88–1.00 ms of server CPU per notification, ` +
+  `against 0.91–1.01 ms for the floor as built. A route handler that only reads the body and answers, with no signature ` +
+  `check and no database, still cost 0.67–0.71 ms per request and served 1,631–1,766 requests/s: about three times the ` +
+  `baseline server's 0.21 ms for the whole job in a full run at the same machine speed (13:10 UTC), and about 0.7 of the ` +
+  `baseline's throughput there (2,482/s) before doing any of the work. `;
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {

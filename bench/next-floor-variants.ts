@@ -1,0 +1,140 @@
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { withPgClient } from "@/lib/db/with-pg-client";
+import { runLoad } from "./ingest/load";
+import { generateProviderKeys, prepareRequests, PROVIDERS, publicKeyEnv } from "./ingest/requests";
+import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
+import { config } from "./lib/config";
+import { createBenchDatabase, dropAllBenchDatabases, dropBenchDatabase } from "./lib/postgres";
+import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit, waitForHttp } from "./lib/processes";
+
+// Does any Next setting move the Next floor (bench/next-floor)? Builds variants
+// of it into bench/.tmp, then measures each in turn, for several rounds, on its
+// own fresh database: a warm-up, ANALYZE, then a saturation run, printing
+// notifications/s, p99 and the server's CPU per notification. Printed, not
+// written to RESULTS.md; the explanations there quote a run of it.
+//
+//   npx tsx bench/next-floor-variants.ts            (NEXT_FLOOR_ROUNDS=2, NEXT_FLOOR_REQUESTS=6000)
+//
+// Variants: the floor as built; compression off; a webpack build instead of
+// Turbopack; one static route per provider instead of the dynamic [provider]
+// segment; and a handler that only reads the body and answers (no signature
+// check, no database): what Next costs a request by itself.
+
+const FLOOR = path.join("bench", "next-floor");
+const ROUTE = path.join("app", "api", "webhooks", "[provider]", "route.js");
+const ROUNDS = Number(process.env.NEXT_FLOOR_ROUNDS ?? 2);
+const REQUESTS = Number(process.env.NEXT_FLOOR_REQUESTS ?? 6_000);
+const WARMUP = 1_500;
+const PORT = config.nextFloorPort;
+const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist", "bin", "next");
+
+const EMPTY_HANDLER = `export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+export async function POST(request, context) {
+  await context.params;
+  await request.arrayBuffer();
+  return new Response('{"code":10000,"message":"Success"}', { status: 200, headers: { "content-type": "application/json" } });
+}
+`;
+
+type Variant = { name: string; buildArgs?: string[]; edit?: (dir: string) => void };
+
+const VARIANTS: Variant[] = [
+  { name: "as built" },
+  {
+    name: "compress off",
+    edit: (dir) => rewrite(path.join(dir, "next.config.mjs"), (text) => text.replace("poweredByHeader: false,", "poweredByHeader: false,\n  compress: false,")),
+  },
+  { name: "webpack build", buildArgs: ["--webpack"] },
+  {
+    name: "static routes",
+    edit: (dir) => {
+      const dynamic = readFileSync(path.join(dir, ROUTE), "utf8");
+      rmSync(path.join(dir, path.dirname(ROUTE)), { recursive: true });
+      for (const provider of PROVIDERS) {
+        const file = path.join(dir, "app", "api", "webhooks", provider, "route.js");
+        mkdirSync(path.dirname(file), { recursive: true });
+        // The same depth as [provider], so the module path stays right.
+        writeFileSync(file, dynamic.replace("const { provider } = await context.params;", `const provider = ${JSON.stringify(provider)};`));
+      }
+    },
+  },
+  { name: "empty handler", edit: (dir) => writeFileSync(path.join(dir, ROUTE), EMPTY_HANDLER) },
+];
+
+function rewrite(file: string, change: (text: string) => string): void {
+  const before = readFileSync(file, "utf8");
+  const after = change(before);
+  if (after === before) throw new Error(`${file}: the variant's edit changed nothing (has bench/next-floor changed?)`);
+  writeFileSync(file, after);
+}
+
+/** A copy of the floor one folder deeper (bench/.tmp/<name>), its relative imports adjusted, with the variant's edit. */
+function prepare(variant: Variant): string {
+  const dir = path.join(TMP_DIR, `next-floor-${variant.name.replace(/\W+/g, "-")}`);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(FLOOR, dir, { recursive: true, filter: (source) => !source.includes(`${path.sep}.next`) });
+  rewrite(path.join(dir, "next.config.mjs"), (text) => text.replace('from "../../next.config.mjs"', 'from "../../../next.config.mjs"'));
+  rewrite(path.join(dir, ROUTE), (text) => text.replace('from "../../../../../lib/', 'from "../../../../../../lib/'));
+  variant.edit?.(dir);
+  return dir;
+}
+
+const log = (line: string) => console.log(line);
+try {
+  log(`machine speed: ${calibrate().toFixed(0)} ms for ${CALIBRATION_WORK} (lower is faster)`);
+  const built: { variant: Variant; dir: string }[] = [];
+  for (const variant of VARIANTS) {
+    const dir = prepare(variant);
+    const build = start(`next-floor-variant-build`, process.execPath, [nextBin, "build", dir, ...(variant.buildArgs ?? [])], {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    });
+    const code = await waitForExit(build, 5 * 60 * 1000);
+    if (code !== 0) throw new Error(`next build of the variant "${variant.name}" failed (${code}): see ${build.log}`);
+    built.push({ variant, dir });
+    log(`built: ${variant.name}`);
+  }
+
+  const keys = generateProviderKeys();
+  const results = new Map<string, string[]>();
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const { variant, dir } of built) {
+      const requests = prepareRequests(WARMUP + REQUESTS, keys, `F${round}${built.findIndex((b) => b.dir === dir)}`, config.ingest.retryShare, round);
+      const database = await createBenchDatabase("variant");
+      const server = start("next-floor-variant", process.execPath, [nextBin, "start", dir, "--port", String(PORT), "--hostname", "127.0.0.1"], {
+        ...process.env,
+        ...publicKeyEnv(keys),
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: database.url,
+        POOL_SIZE: String(config.poolSize),
+      });
+      try {
+        const base = `http://127.0.0.1:${PORT}`;
+        await waitForHttp(`${base}/`, server);
+        const connections = config.ingest.saturationConnections;
+        await runLoad({ url: base, requests: requests.slice(0, WARMUP), connections, maxSeconds: 60 });
+        await withPgClient(database.url, (client) => client.query("ANALYZE"));
+        const before = cpuMs(processTree(server.child.pid!));
+        const run = await runLoad({ url: base, requests: requests.slice(WARMUP), connections, maxSeconds: 60 });
+        const perNotification = (cpuMs(processTree(server.child.pid!)) - before) / Math.max(1, run.ok);
+        const line = `${run.throughput.toFixed(0)}/s, p99 ${run.p99} ms, server CPU ${perNotification.toFixed(2)} ms per notification`;
+        const codes = Object.entries(run.statusCodes).map(([status, n]) => `${status}×${n}`).join(" ");
+        log(`round ${round}  ${variant.name.padEnd(14)} ${line} [${codes}]`);
+        results.set(variant.name, [...(results.get(variant.name) ?? []), line]);
+      } finally {
+        await stop(server);
+        await dropBenchDatabase(database.name);
+      }
+    }
+  }
+  log(`\n${[...results].map(([name, lines]) => `${name.padEnd(14)} ${lines.join("  |  ")}`).join("\n")}`);
+  log(`machine speed at the end: ${calibrate().toFixed(0)} ms`);
+} finally {
+  await stopAll();
+  await dropAllBenchDatabases();
+}
