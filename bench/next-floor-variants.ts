@@ -17,6 +17,8 @@ import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit, waitFor
 //
 //   npx tsx bench/next-floor-variants.ts            (NEXT_FLOOR_ROUNDS=2, NEXT_FLOOR_REQUESTS=6000)
 //
+// The builds stay in bench/.tmp (git-ignored), about 50 MB each.
+//
 // Variants: the floor as built; compression off; a webpack build instead of
 // Turbopack; one static route per provider instead of the dynamic [provider]
 // segment; and a handler that only reads the body and answers (no signature
@@ -57,7 +59,8 @@ const VARIANTS: Variant[] = [
         const file = path.join(dir, "app", "api", "webhooks", provider, "route.js");
         mkdirSync(path.dirname(file), { recursive: true });
         // The same depth as [provider], so the module path stays right.
-        writeFileSync(file, dynamic.replace("const { provider } = await context.params;", `const provider = ${JSON.stringify(provider)};`));
+        writeFileSync(file, dynamic);
+        rewrite(file, (text) => text.replace("const { provider } = await context.params;", `const provider = ${JSON.stringify(provider)};`));
       }
     },
   },
@@ -102,7 +105,8 @@ try {
   const keys = generateProviderKeys();
   const results = new Map<string, string[]>();
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const { variant, dir } of built) {
+    // The order rotates from round to round, so that a machine speeding up or slowing down favours no variant.
+    for (const { variant, dir } of built.map((_, i) => built[(i + round - 1) % built.length]!)) {
       const requests = prepareRequests(WARMUP + REQUESTS, keys, `F${round}${built.findIndex((b) => b.dir === dir)}`, config.ingest.retryShare, round);
       const database = await createBenchDatabase("variant");
       const server = start("next-floor-variant", process.execPath, [nextBin, "start", dir, "--port", String(PORT), "--hostname", "127.0.0.1"], {
@@ -121,6 +125,9 @@ try {
         await withPgClient(database.url, (client) => client.query("ANALYZE"));
         const before = cpuMs(processTree(server.child.pid!));
         const run = await runLoad({ url: base, requests: requests.slice(WARMUP), connections, maxSeconds: 60 });
+        if (run.ok !== REQUESTS) {
+          throw new Error(`${variant.name}: ${run.ok} of ${REQUESTS} acknowledged (${JSON.stringify(run.statusCodes)}): see ${server.log}`);
+        }
         const perNotification = (cpuMs(processTree(server.child.pid!)) - before) / Math.max(1, run.ok);
         const line = `${run.throughput.toFixed(0)}/s, p99 ${run.p99} ms, server CPU ${perNotification.toFixed(2)} ms per notification`;
         const codes = Object.entries(run.statusCodes).map(([status, n]) => `${status}×${n}`).join(" ");

@@ -11,7 +11,9 @@ import { getEnv } from "@/lib/env";
  */
 export function secureSessionCookie(): boolean {
   const { NEXTAUTH_URL, VERCEL } = getEnv();
-  return NEXTAUTH_URL ? NEXTAUTH_URL.startsWith("https://") : VERCEL !== undefined;
+  if (!NEXTAUTH_URL) return VERCEL !== undefined;
+  // As next-auth reads it: a URL without a scheme is an https one.
+  return /^https:\/\//i.test(NEXTAUTH_URL) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(NEXTAUTH_URL);
 }
 
 type Cookies = { getAll(): { name: string; value: string }[] };
