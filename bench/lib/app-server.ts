@@ -51,8 +51,13 @@ export async function buildNextFloor(): Promise<void> {
 
 export async function startNextFloor(databaseUrl: string, keyEnv: Record<string, string>): Promise<Server> {
   const port = config.nextFloorPort;
+  return startBaselineWork("next-floor", port, [nextBin, "start", NEXT_FLOOR_DIR, "--port", String(port), "--hostname", "127.0.0.1"], databaseUrl, keyEnv);
+}
+
+/** A server carrying the baseline's work (bench/lib/baseline-work.ts), with the variables it reads, once it answers. */
+async function startBaselineWork(name: string, port: number, args: string[], databaseUrl: string, keyEnv: Record<string, string>): Promise<Server> {
   const base = `http://127.0.0.1:${port}`;
-  const server = start("next-floor", process.execPath, [nextBin, "start", NEXT_FLOOR_DIR, "--port", String(port), "--hostname", "127.0.0.1"], {
+  const server = start(name, process.execPath, args, {
     ...process.env,
     ...keyEnv,
     NODE_ENV: "production",
@@ -61,7 +66,7 @@ export async function startNextFloor(databaseUrl: string, keyEnv: Record<string,
     DATABASE_URL: databaseUrl,
     POOL_SIZE: String(config.poolSize),
   });
-  // Any answer means it is listening: the floor has no health route, so this is its 404.
+  // Any answer means it is listening (the Next floor's is a 404: it has no route at /).
   await waitForHttp(`${base}/`, server);
   return { base, process: server };
 }
@@ -89,16 +94,5 @@ export async function startApp(databaseUrl: string, keyEnv: Record<string, strin
 }
 
 export async function startBaseline(databaseUrl: string, keyEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
-  const port = config.baselinePort;
-  const base = `http://127.0.0.1:${port}`;
-  const server = start("baseline", process.execPath, [...nodeArgs, "--import", "tsx", path.join("bench", "baseline-server.ts")], {
-    ...process.env,
-    ...keyEnv,
-    NODE_ENV: "production",
-    PORT: String(port),
-    DATABASE_URL: databaseUrl,
-    POOL_SIZE: String(config.poolSize),
-  });
-  await waitForHttp(`${base}/`, server);
-  return { base, process: server };
+  return startBaselineWork("baseline", config.baselinePort, [...nodeArgs, "--import", "tsx", path.join("bench", "baseline-server.ts")], databaseUrl, keyEnv);
 }
