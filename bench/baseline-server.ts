@@ -6,7 +6,8 @@ import { endPool, handleNotification, MAX_BODY } from "./lib/baseline-work";
 // (1 MiB cap), check the signature, read the JSON, send the app's statement and
 // acknowledge once it has returned. The gap between this and the app is the
 // cost of Next (measured on its own by bench/next-floor) and of the app's own
-// request handling (schema validation, header redaction, the Prisma.sql builder).
+// request handling (schema validation, header redaction, the checks that
+// answer a malformed request with its reason).
 //
 // PORT, and the variables bench/lib/baseline-work.ts reads.
 
