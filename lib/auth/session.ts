@@ -14,7 +14,8 @@ import { readSessionToken } from "./session-cookie";
 export type SessionUser = { id: string; email: string; name: string | null; role: "admin" | "viewer" };
 
 /**
- * The signed-in user, or null. Once per request: a page and its layout both ask, and share the answer.
+ * The signed-in user, or null. Asked once per page render: a page and its layout both ask, and share the answer
+ * (React's cache; in a route handler or a Server Action, outside a render, each call reads again).
  */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   // Read as proxy.ts reads it. Not getServerSession: its jwt callback would read the sign-outs in a round trip of
