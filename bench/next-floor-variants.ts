@@ -7,7 +7,8 @@ import { generateProviderKeys, prepareRequests, PROVIDERS, publicKeyEnv } from "
 import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases, dropBenchDatabase } from "./lib/postgres";
-import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit, waitForHttp } from "./lib/processes";
+import { type Server, startBaseline, startNextFloor } from "./lib/app-server";
+import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit } from "./lib/processes";
 
 // Does any Next setting move the Next floor (bench/next-floor)? Builds variants
 // of it into bench/.tmp, then measures each in turn, for several rounds, on its
@@ -21,15 +22,21 @@ import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit, waitFor
 //
 // Variants: the floor as built; compression off; a webpack build instead of
 // Turbopack; one static route per provider instead of the dynamic [provider]
-// segment; and a handler that only reads the body and answers (no signature
-// check, no database): what Next costs a request by itself.
+// segment; a handler that only reads the body and answers (no signature
+// check, no database): what Next costs a request by itself; and the same two
+// handlers (the baseline's work, and the empty one) as Pages Router API routes
+// (pages/api, Node's own request and response) in place of the App Router's
+// route handler, to show what Next's router costs apart from the web Request
+// and Response a route handler is given. The baseline server itself is
+// measured among them, so that each variant's ratio to it comes from one run.
+//
+//   NEXT_FLOOR_VARIANTS="as built,pages api"   measures only the named variants.
 
 const FLOOR = path.join("bench", "next-floor");
 const ROUTE = path.join("app", "api", "webhooks", "[provider]", "route.js");
 const ROUNDS = Number(process.env.NEXT_FLOOR_ROUNDS ?? 2);
 const REQUESTS = Number(process.env.NEXT_FLOOR_REQUESTS ?? 6_000);
 const WARMUP = 1_500;
-const PORT = config.nextFloorPort;
 const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist", "bin", "next");
 
 const EMPTY_HANDLER = `export const runtime = "nodejs";
@@ -41,7 +48,48 @@ export async function POST(request, context) {
 }
 `;
 
-type Variant = { name: string; buildArgs?: string[]; edit?: (dir: string) => void };
+// The Pages Router's API route with the floor's work: Node's IncomingMessage and
+// ServerResponse, the raw body read as the baseline server reads it.
+const PAGES_HANDLER = `import { handleNotification, MAX_BODY } from "../../../../../lib/baseline-work";
+
+export const config = { api: { bodyParser: false } };
+
+export default async function handler(req, res) {
+  const receivedAt = new Date();
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY) return res.status(413).json({ error: "body_too_large" });
+    chunks.push(chunk);
+  }
+  const sign = req.headers.sign;
+  const result = await handleNotification(req.query.provider, req.method, Buffer.concat(chunks), typeof sign === "string" ? sign : null, JSON.stringify(req.headers), receivedAt);
+  res.statusCode = result.status;
+  res.setHeader("content-type", "application/json");
+  res.end(result.body);
+}
+`;
+
+const PAGES_EMPTY_HANDLER = `export const config = { api: { bodyParser: false } };
+
+export default async function handler(req, res) {
+  for await (const chunk of req) void chunk;
+  res.setHeader("content-type", "application/json");
+  res.end('{"code":10000,"message":"Success"}');
+}
+`;
+
+/** Replaces the App Router's route with a Pages Router API route at the same path. */
+function toPagesRoute(dir: string, handler: string): void {
+  rmSync(path.join(dir, "app"), { recursive: true });
+  const file = path.join(dir, "pages", "api", "webhooks", "[provider].js");
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, handler);
+}
+
+/** A build of the floor with `edit` and `buildArgs`; or, with `baseline`, the baseline server itself, for the ratio. */
+type Variant = { name: string; buildArgs?: string[]; edit?: (dir: string) => void; baseline?: true };
 
 const VARIANTS: Variant[] = [
   { name: "as built" },
@@ -65,7 +113,14 @@ const VARIANTS: Variant[] = [
     },
   },
   { name: "empty handler", edit: (dir) => writeFileSync(path.join(dir, ROUTE), EMPTY_HANDLER) },
+  { name: "pages api", edit: (dir) => toPagesRoute(dir, PAGES_HANDLER) },
+  { name: "pages api empty", edit: (dir) => toPagesRoute(dir, PAGES_EMPTY_HANDLER) },
+  { name: "baseline", baseline: true },
 ];
+const ONLY = process.env.NEXT_FLOOR_VARIANTS?.split(",").map((name) => name.trim());
+const unknown = ONLY?.filter((name) => !VARIANTS.some((variant) => variant.name === name)) ?? [];
+if (unknown.length > 0) throw new Error(`NEXT_FLOOR_VARIANTS names no such variant: ${unknown.join(", ")} (there are: ${VARIANTS.map((v) => v.name).join(", ")})`);
+const SELECTED = ONLY ? VARIANTS.filter((variant) => ONLY.includes(variant.name)) : VARIANTS;
 
 function rewrite(file: string, change: (text: string) => string): void {
   const before = readFileSync(file, "utf8");
@@ -88,8 +143,13 @@ function prepare(variant: Variant): string {
 const log = (line: string) => console.log(line);
 try {
   log(`machine speed: ${calibrate().toFixed(0)} ms for ${CALIBRATION_WORK} (lower is faster)`);
-  const built: { variant: Variant; dir: string }[] = [];
-  for (const variant of VARIANTS) {
+  const keys = generateProviderKeys();
+  const measured: { name: string; start: (databaseUrl: string) => Promise<Server> }[] = [];
+  for (const variant of SELECTED) {
+    if (variant.baseline) {
+      measured.push({ name: variant.name, start: (databaseUrl) => startBaseline(databaseUrl, publicKeyEnv(keys)) });
+      continue;
+    }
     const dir = prepare(variant);
     const build = start(`next-floor-variant-build`, process.execPath, [nextBin, "build", dir, ...(variant.buildArgs ?? [])], {
       ...process.env,
@@ -98,48 +158,40 @@ try {
     });
     const code = await waitForExit(build, 5 * 60 * 1000);
     if (code !== 0) throw new Error(`next build of the variant "${variant.name}" failed (${code}): see ${build.log}`);
-    built.push({ variant, dir });
+    measured.push({ name: variant.name, start: (databaseUrl) => startNextFloor(databaseUrl, publicKeyEnv(keys), dir) });
     log(`built: ${variant.name}`);
   }
 
-  const keys = generateProviderKeys();
   const results = new Map<string, string[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     // The order rotates from round to round, so that a machine speeding up or slowing down favours no variant.
-    for (const { variant, dir } of built.map((_, i) => built[(i + round - 1) % built.length]!)) {
-      const requests = prepareRequests(WARMUP + REQUESTS, keys, `F${round}${built.findIndex((b) => b.dir === dir)}`, config.ingest.retryShare, round);
+    for (const [index, variant] of measured.map((_, i) => [(i + round - 1) % measured.length, measured[(i + round - 1) % measured.length]!] as const)) {
+      const requests = prepareRequests(WARMUP + REQUESTS, keys, `F${round}${index}`, config.ingest.retryShare, round);
       const database = await createBenchDatabase("variant");
-      const server = start("next-floor-variant", process.execPath, [nextBin, "start", dir, "--port", String(PORT), "--hostname", "127.0.0.1"], {
-        ...process.env,
-        ...publicKeyEnv(keys),
-        NODE_ENV: "production",
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: database.url,
-        POOL_SIZE: String(config.poolSize),
-      });
+      let server: Server | undefined;
       try {
-        const base = `http://127.0.0.1:${PORT}`;
-        await waitForHttp(`${base}/`, server);
+        server = await variant.start(database.url);
+        const pid = server.process.child.pid!;
         const connections = config.ingest.saturationConnections;
-        await runLoad({ url: base, requests: requests.slice(0, WARMUP), connections, maxSeconds: 60 });
+        await runLoad({ url: server.base, requests: requests.slice(0, WARMUP), connections, maxSeconds: 60 });
         await withPgClient(database.url, (client) => client.query("ANALYZE"));
-        const before = cpuMs(processTree(server.child.pid!));
-        const run = await runLoad({ url: base, requests: requests.slice(WARMUP), connections, maxSeconds: 60 });
+        const before = cpuMs(processTree(pid));
+        const run = await runLoad({ url: server.base, requests: requests.slice(WARMUP), connections, maxSeconds: 60 });
         if (run.ok !== REQUESTS) {
-          throw new Error(`${variant.name}: ${run.ok} of ${REQUESTS} acknowledged (${JSON.stringify(run.statusCodes)}): see ${server.log}`);
+          throw new Error(`${variant.name}: ${run.ok} of ${REQUESTS} acknowledged (${JSON.stringify(run.statusCodes)}): see ${server.process.log}`);
         }
-        const perNotification = (cpuMs(processTree(server.child.pid!)) - before) / Math.max(1, run.ok);
+        const perNotification = (cpuMs(processTree(pid)) - before) / Math.max(1, run.ok);
         const line = `${run.throughput.toFixed(0)}/s, p99 ${run.p99} ms, server CPU ${perNotification.toFixed(2)} ms per notification`;
         const codes = Object.entries(run.statusCodes).map(([status, n]) => `${status}×${n}`).join(" ");
-        log(`round ${round}  ${variant.name.padEnd(14)} ${line} [${codes}]`);
+        log(`round ${round}  ${variant.name.padEnd(16)} ${line} [${codes}]`);
         results.set(variant.name, [...(results.get(variant.name) ?? []), line]);
       } finally {
-        await stop(server);
+        if (server) await stop(server.process);
         await dropBenchDatabase(database.name);
       }
     }
   }
-  log(`\n${[...results].map(([name, lines]) => `${name.padEnd(14)} ${lines.join("  |  ")}`).join("\n")}`);
+  log(`\n${[...results].map(([name, lines]) => `${name.padEnd(16)} ${lines.join("  |  ")}`).join("\n")}`);
   log(`machine speed at the end: ${calibrate().toFixed(0)} ms`);
 } finally {
   await stopAll();

@@ -49,9 +49,10 @@ export async function buildNextFloor(): Promise<void> {
   if (code !== 0) throw new Error(`next build of the Next floor failed with exit code ${code}: see ${build.log}`);
 }
 
-export async function startNextFloor(databaseUrl: string, keyEnv: Record<string, string>): Promise<Server> {
+/** `dir`: the floor's build to start; bench/next-floor-variants.ts passes its variants'. */
+export async function startNextFloor(databaseUrl: string, keyEnv: Record<string, string>, dir = NEXT_FLOOR_DIR): Promise<Server> {
   const port = config.nextFloorPort;
-  return startBaselineWork("next-floor", port, [nextBin, "start", NEXT_FLOOR_DIR, "--port", String(port), "--hostname", "127.0.0.1"], databaseUrl, keyEnv);
+  return startBaselineWork("next-floor", port, [nextBin, "start", dir, "--port", String(port), "--hostname", "127.0.0.1"], databaseUrl, keyEnv);
 }
 
 /** A server carrying the baseline's work (bench/lib/baseline-work.ts), with the variables it reads, once it answers. */

@@ -140,7 +140,13 @@ const NEXT_VARIANTS =
   `against 0.91–1.01 ms for the floor as built. A route handler that only reads the body and answers, with no signature ` +
   `check and no database, still cost 0.67–0.71 ms per request and served 1,631–1,766 requests/s: about four times the ` +
   `baseline server's 0.18 ms for the whole job, and 0.59–0.64 of the baseline's throughput (2,742/s), in the full run a ` +
-  `minute later at the same machine speed (15:03 UTC). `;
+  `minute later at the same machine speed (15:03 UTC). Nor does Next's other router: a second run of the script, with the ` +
+  `baseline measured among the variants (same day, 195–203 ms, the baseline 2,771–2,837/s), put the floor's work in a Pages ` +
+  `Router API route, which is handed Node's own request and response instead of web Request and Response objects. It cost ` +
+  `0.69–0.71 ms of server CPU per notification against the floor's 1.00–1.03 ms and reached 1,283–1,362/s, 0.45–0.49 of the ` +
+  `baseline (the floor as built 0.35–0.37); an empty Pages Router API route cost 0.41–0.45 ms, twice the baseline server's ` +
+  `whole job. So no kind of Next route reaches 0.7 here, and the Pages Router would need a pages folder, which this repository's ` +
+  `fixed layout and the brief's route handlers leave out. `;
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
