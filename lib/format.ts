@@ -1,6 +1,8 @@
 // Display formatting shared by pages, tables and exports. Amounts are decimal
 // strings end to end; Intl formats a string exactly, without a float.
 
+import { wallClockFormat } from "@/lib/time";
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 function moneyFormat(currency: string, minimumFractionDigits: number | undefined): Intl.NumberFormat {
@@ -30,27 +32,10 @@ export function formatMoney(amount: string, currency: string): string {
   return moneyFormat(currency, minimum).format(amount as unknown as number);
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** "2026-11-21 09:38:06" in `timeZone`, the form finance copies into spreadsheets. */
 export function formatDateTime(value: Date | string | null | undefined, timeZone: string): string {
   if (!value) return "";
-  const date = typeof value === "string" ? new Date(value) : value;
-  let format = timeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("sv-SE", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    });
-    timeFormats.set(timeZone, format);
-  }
-  return format.format(date);
+  return wallClockFormat(timeZone).format(typeof value === "string" ? new Date(value) : value);
 }
 
 export function isValidTimeZone(zone: string): boolean {

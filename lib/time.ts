@@ -5,10 +5,14 @@ const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+/**
+ * The one wall-clock format for `timeZone`, cached: "2026-11-21 09:38:06".
+ * The dashboard shows times in it (formatDateTime) and zoneOffset reads it back.
+ */
+export function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
+    formatter = new Intl.DateTimeFormat("sv-SE", {
       timeZone,
       hourCycle: "h23",
       year: "numeric",
@@ -30,17 +34,17 @@ function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: n
   return date.getTime();
 }
 
-// What formatterFor's format() writes: "11/21/2026, 08:13:09". Reading that string
+// What wallClockFormat's format() writes: "2026-11-21 08:13:09". Reading that string
 // is a few times cheaper than formatToParts, which builds an object per part.
-const FORMATTED = /^(\d{2})\/(\d{2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
+const FORMATTED = /^(\d+)-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
 function zoneOffset(instant: number, timeZone: string): number {
-  const formatter = formatterFor(timeZone);
+  const formatter = wallClockFormat(timeZone);
   const match = FORMATTED.exec(formatter.format(instant));
   let asUtc: number;
   if (match) {
-    asUtc = utcMillis(Number(match[3]), Number(match[1]), Number(match[2]), Number(match[4]), Number(match[5]), Number(match[6]));
+    asUtc = utcMillis(Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   } else {
     // Any other shape (an era, another numbering system): read it part by part.
     const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, part.value]));
