@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 import { RUN_DIR_VARIABLE, RUN_INFO_FILE, type E2eProvider, type RunInfo } from "@/tests/e2e/support/run-info";
 import { createE2eDatabase, type E2eDatabase, type E2eUser } from "./lib/e2e-database";
 
@@ -21,11 +22,6 @@ const port = Number(process.env.E2E_PORT || 3210);
 const baseURL = `http://localhost:${port}`;
 const runDir = process.env[RUN_DIR_VARIABLE] || path.join(tmpdir(), `payhook-e2e-${randomBytes(4).toString("hex")}`);
 const SIGN_IN = { maxFailures: 5, windowMinutes: 15 };
-const PUBLIC_KEY_VARIABLES = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-} as const satisfies Record<E2eProvider, string>;
 // `next build` with a custom distDir adds that folder's type globs to tsconfig.json
 // and points next-env.d.ts at it; the suite must leave the work tree as it found it.
 const FILES_BUILD_REWRITES = ["tsconfig.json", "next-env.d.ts"];

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { mulberry32 } from "@/lib/demo/random";
+import { PROVIDER_NAMES, type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
 
@@ -9,14 +10,8 @@ import { signFor } from "@/lib/simulator/sign";
 // payments are followed by their success, and a few orders are paid twice
 // (PayerMax declares it, PayCools' second payment is detected).
 
-export const PROVIDERS = ["paycools", "paycools-id", "payermax"] as const;
-type Provider = (typeof PROVIDERS)[number];
-
-export const KEY_VARIABLES: Record<Provider, string> = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-};
+export const PROVIDERS = PROVIDER_NAMES;
+type Provider = ProviderName;
 
 export type ProviderKeys = Record<Provider, { privateKey: KeyObject; publicBase64: string }>;
 
@@ -30,7 +25,7 @@ export function generateProviderKeys(): ProviderKeys {
 }
 
 export function publicKeyEnv(keys: ProviderKeys): Record<string, string> {
-  return Object.fromEntries(PROVIDERS.map((provider) => [KEY_VARIABLES[provider], keys[provider].publicBase64]));
+  return Object.fromEntries(PROVIDERS.map((provider) => [PUBLIC_KEY_VARIABLES[provider], keys[provider].publicBase64]));
 }
 
 /** `event` is the identity the ledger gives the notification's event (provider + event key): retries share it. */

@@ -2,6 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, ty
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
+import { PROVIDER_NAMES, type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 
 // Local development needs secrets that must never be shared: a session secret
 // and, per provider, a key pair standing in for the provider's own. The public
@@ -9,14 +10,9 @@ import { getEnv } from "@/lib/env";
 // stay in `.data/dev-keys/`, read only by the simulator and the demo seed, so
 // the running app can verify dev notifications but never forge one.
 
-export const DEV_PROVIDERS = ["paycools", "paycools-id", "payermax"] as const;
-export type DevProvider = (typeof DEV_PROVIDERS)[number];
-
-export const PUBLIC_KEY_VARIABLES = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-} as const satisfies Record<DevProvider, string>;
+export const DEV_PROVIDERS = PROVIDER_NAMES;
+export type DevProvider = ProviderName;
+export { PUBLIC_KEY_VARIABLES };
 
 export const DEFAULT_PORT = 3000;
 export const ENV_FILE = ".env.local";

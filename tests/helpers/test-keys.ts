@@ -1,16 +1,11 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { resetEnvCache } from "@/lib/env";
+import { PROVIDER_NAMES, type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 
 export type ProviderKeys = { privateKey: KeyObject; publicKeyBase64: string };
 
-export const KEY_VARIABLES = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-} as const;
-
-export type ProviderName = keyof typeof KEY_VARIABLES;
-export const PROVIDERS = Object.keys(KEY_VARIABLES) as ProviderName[];
+export type { ProviderName };
+export const PROVIDERS = PROVIDER_NAMES;
 
 export function makeKeyPair(bits = 2048): ProviderKeys {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
@@ -23,7 +18,7 @@ export function makeKeyPair(bits = 2048): ProviderKeys {
 /** Fresh key pairs for the three providers, with their public halves configured as the app reads them. */
 export function installProviderKeys(): Record<ProviderName, ProviderKeys> {
   const keys = Object.fromEntries(PROVIDERS.map((provider) => [provider, makeKeyPair()])) as Record<ProviderName, ProviderKeys>;
-  for (const provider of PROVIDERS) process.env[KEY_VARIABLES[provider]] = keys[provider].publicKeyBase64;
+  for (const provider of PROVIDERS) process.env[PUBLIC_KEY_VARIABLES[provider]] = keys[provider].publicKeyBase64;
   resetEnvCache();
   return keys;
 }

@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/env";
 import { createPaycoolsAdapter } from "../paycools-family/create-paycools-adapter";
 import type { PaycoolsMarket } from "../paycools-family/normalise";
+import { PUBLIC_KEY_VARIABLES } from "../public-key-variables";
 
 // PayCools' global Open API: the market, and so the currency and the zone its
 // times are written in, is the channel code's prefix (ID_BCA_VA, PH_GCASH, …).
@@ -15,7 +16,7 @@ const MARKETS: Record<string, PaycoolsMarket> = {
 export const paycools = createPaycoolsAdapter({
   name: "paycools",
   label: "PayCools",
-  keyVariable: "PAYCOOLS_PUBLIC_KEY",
+  keyVariable: PUBLIC_KEY_VARIABLES.paycools,
   exponentVariable: "PAYCOOLS_AMOUNT_EXPONENTS",
   readKey: () => getEnv().PAYCOOLS_PUBLIC_KEY,
   readExponents: () => getEnv().PAYCOOLS_AMOUNT_EXPONENTS,

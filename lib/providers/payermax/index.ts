@@ -1,6 +1,7 @@
 import { getEnv } from "@/lib/env";
 import { decodeJsonObject, describeSchemaError } from "../decode-json";
 import { cachedKeyring } from "../keyring";
+import { PUBLIC_KEY_VARIABLES } from "../public-key-variables";
 import { fail, type ProviderAdapter } from "../types";
 import { payermaxBodySchema } from "./body";
 import { normalisePayermax } from "./normalise";
@@ -10,9 +11,9 @@ import { normalisePayermax } from "./normalise";
 export const payermax: ProviderAdapter = {
   name: "payermax",
   label: "PayerMax",
-  keyVariable: "PAYERMAX_PUBLIC_KEY",
+  keyVariable: PUBLIC_KEY_VARIABLES.payermax,
   acknowledgement: { bizCode: "0000", message: "success" },
-  keyring: cachedKeyring("PAYERMAX_PUBLIC_KEY", () => getEnv().PAYERMAX_PUBLIC_KEY),
+  keyring: cachedKeyring(PUBLIC_KEY_VARIABLES.payermax, () => getEnv().PAYERMAX_PUBLIC_KEY),
   extractSigned: (body, headers) => ({
     ok: true,
     value: { signedBytes: body, signature: headers.get("sign"), signatureLocation: "the `sign` header" },

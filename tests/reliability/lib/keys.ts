@@ -1,16 +1,11 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { PROVIDER_NAMES, type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 
 // Fresh RSA key pairs for the run: the app is given the public halves, the
 // tests sign with the private ones. "Strangers" are valid keys nobody configured.
 
-export const PROVIDER_KEY_VARIABLES = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-} as const;
-
-export type Provider = keyof typeof PROVIDER_KEY_VARIABLES;
-export const PROVIDERS = Object.keys(PROVIDER_KEY_VARIABLES) as Provider[];
+export type Provider = ProviderName;
+export const PROVIDERS = PROVIDER_NAMES;
 
 export type KeyPair = { privateKey: KeyObject; publicKey: KeyObject; publicKeyBase64: string; privateKeyPem: string };
 
@@ -39,5 +34,5 @@ export function makeRunKeys(): RunKeys {
 
 /** The environment variables that configure the providers' public keys. */
 export function publicKeyEnv(keys: RunKeys): Record<string, string> {
-  return Object.fromEntries(PROVIDERS.map((provider) => [PROVIDER_KEY_VARIABLES[provider], keys.providers[provider].publicKeyBase64]));
+  return Object.fromEntries(PROVIDERS.map((provider) => [PUBLIC_KEY_VARIABLES[provider], keys.providers[provider].publicKeyBase64]));
 }

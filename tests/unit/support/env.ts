@@ -1,13 +1,10 @@
 import { vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
+import { type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 
-export const KEY_VARIABLES = {
-  paycools: "PAYCOOLS_PUBLIC_KEY",
-  "paycools-id": "PAYCOOLS_ID_PUBLIC_KEY",
-  payermax: "PAYERMAX_PUBLIC_KEY",
-} as const;
-
-export type ProviderName = keyof typeof KEY_VARIABLES;
+// The providers' key variables, as the adapters read them (tests/unit/registry.test.ts pins their names).
+export const KEY_VARIABLES = PUBLIC_KEY_VARIABLES;
+export type { ProviderName };
 
 /** Sets environment variables for one test; `restoreEnv` in afterEach undoes them. */
 export function setEnv(values: Record<string, string | undefined>): void {
