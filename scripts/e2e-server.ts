@@ -8,12 +8,13 @@
 // `next build` when .next-e2e holds one (for iterating on tests; CI never sets it).
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes, type KeyPairKeyObjectResult } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 import { RUN_DIR_VARIABLE, RUN_INFO_FILE, type E2eProvider, type RunInfo } from "@/tests/e2e/support/run-info";
+import { restoreBuildRewrites, saveBuildRewrites, type SavedFiles } from "./lib/build-rewrites";
 import { createE2eDatabase, type E2eDatabase, type E2eUser } from "./lib/e2e-database";
 
 const root = process.cwd();
@@ -22,9 +23,6 @@ const port = Number(process.env.E2E_PORT || 3210);
 const baseURL = `http://localhost:${port}`;
 const runDir = process.env[RUN_DIR_VARIABLE] || path.join(tmpdir(), `payhook-e2e-${randomBytes(4).toString("hex")}`);
 const SIGN_IN = { maxFailures: 5, windowMinutes: 15 };
-// `next build` with a custom distDir adds that folder's type globs to tsconfig.json
-// and points next-env.d.ts at it; the suite must leave the work tree as it found it.
-const FILES_BUILD_REWRITES = ["tsconfig.json", "next-env.d.ts"];
 
 const startedAt = Date.now();
 const log = (message: string) => console.log(`[e2e-server +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
@@ -32,7 +30,7 @@ const log = (message: string) => console.log(`[e2e-server +${((Date.now() - star
 const children = new Map<ChildProcess, Promise<number>>();
 let databaseReady: Promise<E2eDatabase> | undefined;
 /** The files `next build` rewrites, as they were before it ran; restored however the build ends. */
-let filesBeforeBuild: Map<string, string | null> | undefined;
+let filesBeforeBuild: SavedFiles | undefined;
 let stopping = false;
 
 function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<number> } {
@@ -50,31 +48,18 @@ function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; exi
   return { child, exited };
 }
 
-function snapshot(files: string[]): Map<string, string | null> {
-  return new Map(files.map((file) => [file, existsSync(file) ? readFileSync(file, "utf8") : null]));
-}
-
-function restore(saved: Map<string, string | null> | undefined): void {
-  for (const [file, content] of saved ?? []) {
-    const now = existsSync(file) ? readFileSync(file, "utf8") : null;
-    if (now === content) continue;
-    if (content === null) rmSync(file, { force: true });
-    else writeFileSync(file, content);
-  }
-}
-
 async function build(env: NodeJS.ProcessEnv): Promise<void> {
   if (process.env.E2E_REUSE_BUILD === "1" && existsSync(path.join(BUILD_DIR, "BUILD_ID"))) {
     log(`reusing the build in ${BUILD_DIR} (E2E_REUSE_BUILD=1)`);
     return;
   }
   log(`next build into ${BUILD_DIR}`);
-  filesBeforeBuild = snapshot(FILES_BUILD_REWRITES);
+  filesBeforeBuild = saveBuildRewrites();
   try {
     const code = await run(["build"], env).exited;
     if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
   } finally {
-    restore(filesBeforeBuild);
+    restoreBuildRewrites(filesBeforeBuild);
     filesBeforeBuild = undefined;
   }
   log("build done");
@@ -89,7 +74,7 @@ async function shutdown(code: number): Promise<never> {
   stopping = true;
   for (const child of children.keys()) child.kill("SIGTERM");
   await Promise.all(children.values());
-  restore(filesBeforeBuild);
+  restoreBuildRewrites(filesBeforeBuild);
   const database = await databaseReady?.catch(() => undefined);
   try {
     await database?.drop();

@@ -9,7 +9,7 @@
 // PostgreSQL: RELIABILITY_DATABASE_URL, else TEST_DATABASE_URL, else postgres on 127.0.0.1:5432.
 import { spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { createPostgresClient } from "@/lib/db/client";
@@ -22,6 +22,7 @@ import { makeRunKeys, publicKeyEnv } from "../tests/reliability/lib/keys";
 import type { PhaseResult, RunContext } from "../tests/reliability/lib/run-context";
 import { freePort, TcpProxy } from "../tests/reliability/lib/tcp-proxy";
 import { PHASES } from "../tests/reliability/phases";
+import { keepingBuildRewrites } from "./lib/build-rewrites";
 import { requireProjectNode } from "./lib/require-project-node";
 
 requireProjectNode();
@@ -29,7 +30,6 @@ requireProjectNode();
 const root = process.cwd();
 const BUILD_DIR = ".next-reliability";
 const TIME_BUDGET_SECONDS = 15 * 60;
-const FILES_BUILD_REWRITES = ["tsconfig.json", "next-env.d.ts"];
 
 function option(name: string, variable: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -59,9 +59,8 @@ async function build(): Promise<number> {
     return 0;
   }
   log(`next build into ${BUILD_DIR}`);
-  // `next build` with a custom distDir rewrites these; the suite leaves the work tree as it found it.
-  const saved = new Map(FILES_BUILD_REWRITES.map((file) => [file, existsSync(file) ? readFileSync(file, "utf8") : null]));
-  try {
+  // `next build` with a custom distDir rewrites tsconfig.json and next-env.d.ts; the suite puts them back.
+  await keepingBuildRewrites(async () => {
     const code = await new Promise<number>((resolve) => {
       const child = spawn(process.execPath, [nextBin(), "build"], {
         cwd: root,
@@ -71,14 +70,7 @@ async function build(): Promise<number> {
       child.on("exit", (exitCode) => resolve(exitCode ?? 1));
     });
     if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
-  } finally {
-    for (const [file, content] of saved) {
-      const now = existsSync(file) ? readFileSync(file, "utf8") : null;
-      if (now === content) continue;
-      if (content === null) rmSync(file, { force: true });
-      else writeFileSync(file, content);
-    }
-  }
+  });
   return (Date.now() - began) / 1000;
 }
 

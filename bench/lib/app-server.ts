@@ -1,23 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { keepingBuildRewrites } from "../../scripts/lib/build-rewrites";
 import { config } from "./config";
 import { start, waitForExit, waitForHttp, type Started } from "./processes";
 
 // The production build of the app and its server, and the baseline server.
 
 const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist", "bin", "next");
-// `next build` with a custom distDir adds that folder's type globs to these files;
-// the bench leaves the work tree as it found it.
-const FILES_BUILD_REWRITES = ["tsconfig.json", "next-env.d.ts"];
 const SESSION_SECRET = randomBytes(32).toString("base64url");
 
 export type Server = { base: string; process: Started };
 
 export async function buildApp(): Promise<void> {
-  const before = new Map(FILES_BUILD_REWRITES.map((file) => [file, existsSync(file) ? readFileSync(file, "utf8") : null]));
-  try {
+  // `next build` with a custom distDir rewrites tsconfig.json and next-env.d.ts; the bench puts them back.
+  await keepingBuildRewrites(async () => {
     const build = start("next-build", process.execPath, [nextBin, "build"], {
       ...process.env,
       NODE_ENV: "production",
@@ -26,14 +23,7 @@ export async function buildApp(): Promise<void> {
     });
     const code = await waitForExit(build, 12 * 60 * 1000);
     if (code !== 0) throw new Error(`next build failed with exit code ${code}: see ${build.log}`);
-  } finally {
-    for (const [file, content] of before) {
-      const now = existsSync(file) ? readFileSync(file, "utf8") : null;
-      if (now === content) continue;
-      if (content === null) rmSync(file, { force: true });
-      else writeFileSync(file, content);
-    }
-  }
+  });
 }
 
 // The Next floor (bench/next-floor): one route handler around the baseline's work, built in its own folder.
