@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { findSessionAccount } from "@/lib/auth/find-session-account";
+import { createPostgresClient, type Db } from "@/lib/db/client";
+import { migrateDatabase } from "@/lib/db/migrate";
+import { withPgClient } from "@/lib/db/with-pg-client";
+import { findDuplicateCases } from "@/lib/duplicates/find-duplicate-cases";
+import { resolveDuplicateCase } from "@/lib/duplicates/resolve-duplicate-case";
+import { getOverviewTotals } from "@/lib/overview/get-overview-totals";
+import { findProvider } from "@/lib/providers/registry";
+import { newMerchantOrderId, newPayermaxTradeOrderNo, paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
+import { signFor } from "@/lib/simulator/sign";
+import { findTransactions } from "@/lib/transactions/find-transactions";
+import { getTransaction } from "@/lib/transactions/get-transaction";
+import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
+import { handleWebhook } from "@/lib/webhooks/handle-webhook";
+import { findPgbouncer, startPgbouncer, type Pgbouncer } from "../helpers/pgbouncer";
+import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
+
+// Behind a pooler in transaction mode (PgBouncer before 1.21, or one set up
+// without prepared-statement support) each transaction, and each statement
+// outside one, may run on another server connection. What the README tells a
+// Vercel operator is tested here through a real PgBouncer with fewer server
+// connections than the app's pool has clients: with
+// DATABASE_PREPARED_STATEMENTS=false the migrations, the webhook ingest, the
+// dashboard's reads, the session check and an admin's resolution all work;
+// with prepared statements on, the ingest fails with PostgreSQL's prepared-
+// statement error and nothing is acknowledged. PostgreSQL only, and only where
+// pgbouncer is installed (CI installs it).
+
+const pgbouncer = findPgbouncer();
+const keys = installProviderKeys();
+const SERVER_CONNECTIONS = 2;
+const CLIENT_POOL = 6;
+
+type Sent = { provider: ProviderName; payload: Record<string, unknown> };
+
+async function deliver(db: Db, { provider, payload }: Sent): Promise<Response> {
+  const signed = signFor(provider, payload, keys[provider].privateKey);
+  const request = new Request(`http://localhost/api/webhooks/${provider}`, { method: "POST", headers: signed.headers, body: new Uint8Array(signed.body) });
+  return handleWebhook(request, provider, { db: async () => db, findProvider, now: () => new Date() });
+}
+
+/** Notifications from all three providers, a detected and a declared duplicate among them. */
+function notifications(count: number): Sent[] {
+  const sent: Sent[] = [];
+  for (let i = 0; i < count; i++) {
+    sent.push({ provider: "paycools", payload: paycoolsParam() });
+    sent.push({ provider: "paycools-id", payload: paycoolsIdParam() });
+    sent.push({ provider: "payermax", payload: payermaxBody() });
+  }
+  const paidTwice = newMerchantOrderId("PC");
+  sent.push({ provider: "paycools", payload: paycoolsParam({ orderId: paidTwice, referenceNumber: null }) });
+  sent.push({ provider: "paycools", payload: paycoolsParam({ orderId: paidTwice, referenceNumber: null }) });
+  const declaredOrder = newMerchantOrderId("PM");
+  const tradeOrderNo = newPayermaxTradeOrderNo();
+  sent.push({ provider: "payermax", payload: payermaxBody({ orderId: declaredOrder, transactionId: tradeOrderNo, amount: "10.00", currency: "USD" }) });
+  sent.push({ provider: "payermax", payload: payermaxBody({ orderId: declaredOrder, amount: "10.00", currency: "USD", duplicateOf: { orderId: declaredOrder, tradeOrderNo } }) });
+  return sent;
+}
+
+describe.runIf(backends.includes("postgres") && pgbouncer)("behind a transaction-mode pooler (PgBouncer)", () => {
+  let database: TestDatabase;
+  let bouncer: Pgbouncer;
+  const clients: Db[] = [];
+
+  function pooledClient(preparedStatements: boolean): Db {
+    const db = createPostgresClient(bouncer.url(database.url!), CLIENT_POOL, { preparedStatements });
+    clients.push(db);
+    return db;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase("postgres");
+    bouncer = await startPgbouncer(pgbouncer!, database.url!, SERVER_CONNECTIONS);
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((db) => db.$disconnect()));
+    await bouncer?.stop();
+    await database?.close();
+  });
+
+  it("applies the migrations through the pooler, as a deployment's build does with a pooled DATABASE_URL", async () => {
+    const serverUrl = process.env.TEST_DATABASE_URL!;
+    const name = `payhook_pooled_${randomBytes(6).toString("hex")}`;
+    await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+    try {
+      const direct = new URL(serverUrl);
+      direct.pathname = `/${name}`;
+      await migrateDatabase({ url: bouncer.url(direct.toString()) });
+      const applied = await withPgClient(direct.toString(), (client) =>
+        client.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"),
+      );
+      expect(applied.rows[0]!.n).toBeGreaterThan(0);
+      // Run again, as every deployment does: nothing left to apply, nothing fails.
+      await migrateDatabase({ url: bouncer.url(direct.toString()) });
+    } finally {
+      await withPgClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
+  });
+
+  it("with DATABASE_PREPARED_STATEMENTS=false, stores every notification once, retries and duplicates included", async () => {
+    const db = pooledClient(false);
+    const first = notifications(8);
+    // About one in three comes again: a provider's retry of a delivery it had no answer to.
+    const sent = [...first, ...first.filter((_, i) => i % 3 === 0)];
+    const responses = await Promise.all(sent.map((notification) => deliver(db, notification)));
+    const answers = await Promise.all(responses.map(async (response) => ({ status: response.status, body: await response.text() })));
+    sent.forEach(({ provider }, i) => {
+      expect(answers[i], `${provider} #${i}: ${bouncer.log().slice(-2000)}`).toEqual({ status: 200, body: JSON.stringify(findProvider(provider)!.acknowledgement) });
+    });
+
+    // Read back on the server directly, not through the pooler under test.
+    const stored = await database.db.transaction.count();
+    expect(stored).toBe(first.length);
+    // Every delivery is kept: the first of each as accepted, its repeats as acknowledged duplicates.
+    expect(await database.db.delivery.count({ where: { outcome: "accepted" } })).toBe(first.length);
+    expect(await database.db.delivery.count({ where: { outcome: "duplicate" } })).toBe(sent.length - first.length);
+    expect(await database.db.duplicateCase.count()).toBe(2);
+  });
+
+  it("serves the dashboard's reads, the session check and an admin's resolution through the pooler", async () => {
+    const db = pooledClient(false);
+    const admin = await database.db.user.create({ data: { email: "pooled-admin@example.com", role: "admin", passwordHash: "not-a-real-hash" } });
+
+    const page = await findTransactions(db, DEFAULT_QUERY, "UTC");
+    expect(page.rows.length).toBeGreaterThan(0);
+    const detail = await getTransaction(db, page.rows[0]!.id);
+    expect(detail?.id).toBe(page.rows[0]!.id);
+    const totals = await getOverviewTotals(db, { timeZone: "Asia/Jakarta" });
+    expect(totals).toBeTruthy();
+
+    // Several at once, so that the statement runs on more than one server connection.
+    const accounts = await Promise.all(Array.from({ length: 8 }, (_, i) => findSessionAccount(db, admin.id, `session-${i}`)));
+    for (const account of accounts) expect(account).toMatchObject({ id: admin.id, role: "admin", revoked: false });
+
+    const { cases } = await findDuplicateCases(db);
+    expect(cases.length).toBe(2);
+    for (const openCase of cases) {
+      expect(await resolveDuplicateCase(db, { id: admin.id, role: "admin" }, { caseId: openCase.id, resolution: "refunded" })).toEqual({ ok: true });
+    }
+    expect(await database.db.duplicateCase.count({ where: { resolution: "refunded" } })).toBe(2);
+  });
+
+  it("with prepared statements on, the same pooler fails the ingest with PostgreSQL's error, and nothing is acknowledged", async () => {
+    const db = pooledClient(true);
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
+    try {
+      const statuses: number[] = [];
+      // Waves of concurrent deliveries: the pool opens several clients, and each one's
+      // first statement is prepared on whichever server connection the pooler lends it.
+      for (let wave = 0; wave < 3; wave++) {
+        const responses = await Promise.all(notifications(4).map((notification) => deliver(db, notification)));
+        for (const response of responses) {
+          statuses.push(response.status);
+          if (response.status !== 200) expect(await response.json()).toMatchObject({ error: { code: "internal_error" } });
+        }
+      }
+      expect(statuses.filter((status) => status !== 200).length, `statuses: ${statuses.join(",")}`).toBeGreaterThan(0);
+      expect(logged.join("\n")).toMatch(/prepared statement "payhook_[\w-]+" (does not exist|already exists)/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
