@@ -34,6 +34,16 @@ export interface MigrateOptions {
   migrationsDir?: string;
 }
 
+export interface MigrateDatabaseOptions extends MigrateOptions {
+  /** How long to wait for another migration of the same database to finish; 60 s by default. */
+  lockTimeoutMs?: number;
+}
+
+// The key Prisma's engines lock migrations with, so that Payhook's runs and a
+// native `prisma migrate deploy` exclude each other.
+const MIGRATION_LOCK_KEY = 72707369;
+const ENGINE_LOCK = /^\s*SELECT pg_advisory_lock\(72707369\)\s*;?\s*$/i;
+
 export interface DiffOptions extends MigrateOptions {
   /** Defaults to prisma/schema.prisma under the working directory. */
   schemaPath?: string;
@@ -53,31 +63,80 @@ const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
 export async function migrateDatabase(
   target: MigrationTarget,
-  options: MigrateOptions = {},
+  options: MigrateDatabaseOptions = {},
 ): Promise<{ applied: string[] }> {
   const migrationsList = await readMigrations(options.migrationsDir);
   const scratch = new ScratchDatabases();
   let pool: pg.Pool | undefined;
+  let lock: MigrationLock | undefined;
   let factory: SqlMigrationAwareDriverAdapterFactory;
 
-  if ("url" in target) {
-    pool = await connectPostgres(target.url);
-    factory = postgresFactory(pool, scratch);
-  } else {
-    factory = pgliteFactory(target.pglite, scratch);
-  }
-
   try {
+    if ("url" in target) {
+      pool = await connectPostgres(target.url);
+      lock = await takeMigrationLock(pool, options.lockTimeoutMs ?? 60_000);
+      factory = postgresFactory(pool, scratch);
+    } else {
+      factory = pgliteFactory(target.pglite, scratch);
+    }
     const output = await withEngine(factory, (engine) =>
       engine.applyMigrations({ migrationsList, filters: NO_FILTERS }),
     );
+    await lock?.release();
     return { applied: output.appliedMigrationNames };
   } catch (error) {
-    throw engineFailure(error);
+    await lock?.release(error);
+    throw error instanceof MigrationError ? error : engineFailure(error);
   } finally {
     await scratch.closeAll();
     await pool?.end();
   }
+}
+
+type MigrationLock = { release(error?: unknown): Promise<void> };
+
+/**
+ * Takes the migration lock for the length of an open transaction on a
+ * connection of its own, instead of the engine's session lock. The engine
+ * takes pg_advisory_lock and leaves it to the end of the session to release;
+ * behind a pooler in transaction mode the session is the pooler's server
+ * connection, which outlives the run, so the lock would stay held and the
+ * next deployment's migration would wait for it. A transaction pins its
+ * server connection, and its lock ends with it: at COMMIT, or when the
+ * connection is lost. The engine's own lock statement is answered without
+ * running (postgresFactory).
+ */
+async function takeMigrationLock(pool: pg.Pool, timeoutMs: number): Promise<MigrationLock> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // The transaction stays idle while the engine works on other connections.
+    await client.query("SET LOCAL idle_in_transaction_session_timeout = 0");
+    await client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+    await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+  } catch (error) {
+    client.release(true);
+    if (errorCode(error) === "55P03") {
+      throw new MigrationError(
+        `Another migration of this database held the migration lock for ${Math.round(timeoutMs / 1000)} s (PostgreSQL advisory lock ${MIGRATION_LOCK_KEY}). ` +
+          `Wait for it to finish and run again; if none is running, end the session holding it ` +
+          `(SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = ${MIGRATION_LOCK_KEY}).`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  return {
+    async release(failure?: unknown) {
+      try {
+        await client.query(failure === undefined ? "COMMIT" : "ROLLBACK");
+        client.release();
+      } catch {
+        // The connection went away, and the lock with it.
+        client.release(true);
+      }
+    },
+  };
 }
 
 /** The SQL that brings a database migrated with every migration to the schema; "" when in sync. */
@@ -262,9 +321,21 @@ function postgresFactory(pool: pg.Pool, scratch: ScratchDatabases): SqlMigration
   return {
     provider: "postgres",
     adapterName: inner.adapterName,
-    connect: async () => wholeScripts(await inner.connect(), (script) => pool.query(script)),
+    connect: async () => withoutEngineLock(wholeScripts(await inner.connect(), (script) => pool.query(script))),
     connectToShadowDb: () => scratch.shadow(),
   };
+}
+
+/** Answers the engine's `SELECT pg_advisory_lock(…)` without running it: takeMigrationLock holds the lock already. */
+function withoutEngineLock(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  return Object.assign(adapter, {
+    queryRaw: (query: Parameters<SqlDriverAdapter["queryRaw"]>[0]) =>
+      queryRaw(ENGINE_LOCK.test(query.sql) ? { ...query, sql: "SELECT NULL::void AS pg_advisory_lock" } : query),
+    executeRaw: (query: Parameters<SqlDriverAdapter["executeRaw"]>[0]) =>
+      ENGINE_LOCK.test(query.sql) ? Promise.resolve(0) : executeRaw(query),
+  });
 }
 
 function pgliteFactory(db: PGlite, scratch: ScratchDatabases): SqlMigrationAwareDriverAdapterFactory {

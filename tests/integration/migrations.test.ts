@@ -154,6 +154,40 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("migrating PostgreSQL", () => {
     }
   }, SLOW);
 
+  it("waits for another migration's lock, says so when it is not released in time, and leaves none behind", async () => {
+    const serverUrl = process.env.TEST_DATABASE_URL as string;
+    const name = `payhook_mig_lock_${randomBytes(6).toString("hex")}`;
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      const other = new pg.Client({ connectionString: url.toString() });
+      await other.connect();
+      try {
+        // What a native `prisma migrate deploy` holds while it runs.
+        await other.query("SELECT pg_advisory_lock(72707369)");
+        await expect(migrateDatabase({ url: url.toString() }, { lockTimeoutMs: 300 })).rejects.toThrow(
+          /^Another migration of this database held the migration lock for 0 s \(PostgreSQL advisory lock 72707369\)\. Wait for it to finish/,
+        );
+        const waiting = migrateDatabase({ url: url.toString() }, { lockTimeoutMs: 30_000 });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await other.query("SELECT pg_advisory_unlock(72707369)");
+        expect((await waiting).applied).toEqual(committedMigrations);
+        const held = await other.query(
+          "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+        );
+        expect(held.rowCount).toBe(0);
+      } finally {
+        await other.end();
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }
+    } finally {
+      await admin.end();
+    }
+  }, SLOW);
+
   it("says which server it cannot reach", async () => {
     await expect(migrateDatabase({ url: "postgresql://postgres:secret@127.0.0.1:1/nowhere" })).rejects.toThrow(
       /^Cannot reach PostgreSQL at 127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start PostgreSQL or fix DATABASE_URL\.$/,

@@ -24,14 +24,19 @@ import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 // Vercel operator is tested here through a real PgBouncer with fewer server
 // connections than the app's pool has clients: with
 // DATABASE_PREPARED_STATEMENTS=false the migrations, the webhook ingest, the
-// dashboard's reads, the session check and an admin's resolution all work;
-// with prepared statements on, the ingest fails with PostgreSQL's prepared-
-// statement error and nothing is acknowledged. PostgreSQL only, and only where
-// pgbouncer is installed (CI installs it).
+// dashboard's reads, the session check and an admin's resolution all work,
+// and the migrations leave no lock behind on the pooler's server connections;
+// with prepared statements on, deliveries whose statement lands on another
+// server connection fail with PostgreSQL's prepared-statement error, and none
+// of those is acknowledged. PostgreSQL only, and only where pgbouncer is
+// installed (CI installs it).
 
 const pgbouncer = findPgbouncer();
 const keys = installProviderKeys();
 const SERVER_CONNECTIONS = 2;
+// The migration lock (Prisma's key) as held in the database a client is connected to.
+const HELD_MIGRATION_LOCKS =
+  "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = 72707369 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
 const CLIENT_POOL = 6;
 
 type Sent = { provider: ProviderName; payload: Record<string, unknown> };
@@ -82,20 +87,21 @@ describe.runIf(backends.includes("postgres") && pgbouncer)("behind a transaction
     await database?.close();
   });
 
-  it("applies the migrations through the pooler, as a deployment's build does with a pooled DATABASE_URL", async () => {
+  it("applies the migrations through the pooler and leaves no lock behind, so the next deployment's migrations run too", async () => {
     const serverUrl = process.env.TEST_DATABASE_URL!;
     const name = `payhook_pooled_${randomBytes(6).toString("hex")}`;
     await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
     try {
       const direct = new URL(serverUrl);
       direct.pathname = `/${name}`;
-      await migrateDatabase({ url: bouncer.url(direct.toString()) });
-      const applied = await withPgClient(direct.toString(), (client) =>
-        client.query<{ n: number }>("SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL"),
-      );
-      expect(applied.rows[0]!.n).toBeGreaterThan(0);
-      // Run again, as every deployment does: nothing left to apply, nothing fails.
-      await migrateDatabase({ url: bouncer.url(direct.toString()) });
+      const pooled = bouncer.url(direct.toString());
+      expect((await migrateDatabase({ url: pooled })).applied.length).toBeGreaterThan(0);
+      // The pooler keeps its server connections: a lock tied to one of them would outlive the run.
+      const held = await withPgClient(direct.toString(), (client) => client.query(HELD_MIGRATION_LOCKS));
+      expect(held.rows).toEqual([]);
+      // The next deployments, through the pooler and directly: nothing left to apply, and nothing waits.
+      expect(await migrateDatabase({ url: pooled }, { lockTimeoutMs: 5_000 })).toEqual({ applied: [] });
+      expect(await migrateDatabase({ url: direct.toString() }, { lockTimeoutMs: 5_000 })).toEqual({ applied: [] });
     } finally {
       await withPgClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     }
@@ -144,7 +150,7 @@ describe.runIf(backends.includes("postgres") && pgbouncer)("behind a transaction
     expect(await database.db.duplicateCase.count({ where: { resolution: "refunded" } })).toBe(2);
   });
 
-  it("with prepared statements on, the same pooler fails the ingest with PostgreSQL's error, and nothing is acknowledged", async () => {
+  it("with prepared statements on, the same pooler fails deliveries with PostgreSQL's error, and acknowledges none of those", async () => {
     const db = pooledClient(true);
     const logged: string[] = [];
     const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
