@@ -39,7 +39,9 @@ export async function startPgbouncer(binary: string, serverUrl: string, serverCo
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), "payhook-pgbouncer-"));
   const logFile = path.join(dir, "pgbouncer.log");
-  writeFileSync(path.join(dir, "users.txt"), `"${user}" ""\n`);
+  // Clients are trusted; PgBouncer logs in to the server with the URL's password, if it has one.
+  const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
+  writeFileSync(path.join(dir, "users.txt"), `${quoted(user)} ${quoted(decodeURIComponent(server.password))}\n`);
   writeFileSync(
     path.join(dir, "pgbouncer.ini"),
     [
@@ -56,6 +58,8 @@ export async function startPgbouncer(binary: string, serverUrl: string, serverCo
       `default_pool_size = ${serverConnections}`,
       "max_client_conn = 200",
       "server_reset_query =",
+      // From 1.21 PgBouncer can keep prepared statements (on by default from 1.24): these tests need a pooler that cannot.
+      ...(supportsPreparedStatements(binary) ? ["max_prepared_statements = 0"] : []),
       "ignore_startup_parameters = extra_float_digits,options",
       "",
     ].join("\n"),
@@ -70,11 +74,16 @@ export async function startPgbouncer(binary: string, serverUrl: string, serverCo
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const log = () => `${output}${existsSync(logFile) ? readFileSync(logFile, "utf8") : ""}`;
+  // Should the test process end without stop() (a killed run), PgBouncer goes with it.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
 
+  // Listening, by its own word: a port that answers could be another process's, taken since freePort.
   const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
+  while (!(log().includes(`listening on 127.0.0.1:${port}`) && (await accepts(port)))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGTERM");
+      process.removeListener("exit", killOnExit);
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`pgbouncer did not start listening on ${port}:\n${log()}`);
     }
@@ -91,9 +100,18 @@ export async function startPgbouncer(binary: string, serverUrl: string, serverCo
     async stop() {
       child.kill("SIGTERM");
       await exited;
+      process.removeListener("exit", killOnExit);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether this PgBouncer (1.21 and later) has max_prepared_statements. */
+function supportsPreparedStatements(binary: string): boolean {
+  const version = /PgBouncer (\d+)\.(\d+)/.exec(spawnSync(binary, ["--version"], { encoding: "utf8" }).stdout ?? "");
+  if (!version) throw new Error(`${binary} --version did not say which PgBouncer it is`);
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  return major > 1 || (major === 1 && minor >= 21);
 }
 
 function accepts(port: number): Promise<boolean> {
