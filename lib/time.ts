@@ -38,15 +38,23 @@ function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: n
 // is a few times cheaper than formatToParts, which builds an object per part.
 const FORMATTED = /^(\d+)-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
+// The Gregorian calendar repeats every 400 years (146,097 days).
+const CYCLE_MS = 146_097 * 86_400_000;
+const YEAR_1000 = Date.UTC(1000, 0, 1);
+
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds. */
 function zoneOffset(instant: number, timeZone: string): number {
+  // The formatter writes years without an era (1 BC comes out as "1"), so an
+  // instant before the year 1000 is read 400-year cycles later: every zone
+  // still kept its local mean time then, one offset for centuries.
+  if (instant < YEAR_1000) return zoneOffset(instant + Math.ceil((YEAR_1000 - instant) / CYCLE_MS) * CYCLE_MS, timeZone);
   const formatter = wallClockFormat(timeZone);
   const match = FORMATTED.exec(formatter.format(instant));
   let asUtc: number;
   if (match) {
     asUtc = utcMillis(Number(match[1]), Number(match[2]), Number(match[3]), Number(match[4]), Number(match[5]), Number(match[6]));
   } else {
-    // Any other shape (an era, another numbering system): read it part by part.
+    // Any other shape (another numbering system, say): read it part by part.
     const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, part.value]));
     asUtc = utcMillis(Number(parts.year), Number(parts.month), Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   }

@@ -32,6 +32,14 @@ describe("zonedLocalTimeToUtc", () => {
     expect(iso("0023-06-15 12:00:00", "UTC")).toBe("0023-06-15T12:00:00.000Z");
   });
 
+  it("reads the first years of the calendar in the zone's local mean time, though the formatter writes them without an era", () => {
+    expect(iso("0000-06-15 12:00:00", "UTC")).toBe("0000-06-15T12:00:00.000Z");
+    // New York kept local mean time, 4:56:02 behind UTC, until 1883.
+    expect(iso("0001-01-01 00:00:00", "America/New_York")).toBe("0001-01-01T04:56:02.000Z");
+    expect(iso("0500-03-01 00:00:00", "America/New_York")).toBe("0500-03-01T04:56:02.000Z");
+    expect(iso("1800-03-01 00:00:00", "America/New_York")).toBe("1800-03-01T04:56:02.000Z");
+  });
+
   it.each([
     "2023-02-30 10:00:00",
     "2023-02-29 10:00:00",
