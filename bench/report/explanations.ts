@@ -146,7 +146,7 @@ const NEXT_VARIANTS =
   `0.69–0.71 ms of server CPU per notification against the floor's 1.00–1.03 ms and reached 1,283–1,362/s, 0.45–0.49 of the ` +
   `baseline (the floor as built 0.35–0.37); an empty Pages Router API route cost 0.41–0.45 ms, twice the baseline server's ` +
   `whole job. So no kind of Next route reaches 0.7 here, and the Pages Router would need a pages folder, which this repository's ` +
-  `fixed layout and the brief's route handlers leave out. `;
+  `fixed layout and its requirement of Next route handlers leave out. `;
 
 export const explanations: Record<string, (results: Results) => string> = {
   "ingest-saturation": (results) => {
@@ -185,10 +185,13 @@ export const explanations: Record<string, (results: Results) => string> = {
     const baseFixed = perNotification(baseline.fixed.serverCpuMs, baseline.fixed.ok);
     const late = `${app.fixed.lateSends} sends could not leave on time because all ${config.ingest.fixedConnections} connections were waiting for replies. `;
     if (app.fixed.throughput < 0.98 * rate || app.fixed.lateSends > 0.01 * app.fixed.sent) {
+      const beyond = capacity <= 1.1 * rate;
       return (
         `Asked for ${rate}/s, the app achieved ${Math.round(app.fixed.throughput)}/s (${late.trimEnd().replace(/\.$/, "")}); with ` +
-        `${config.ingest.saturationConnections} connections at once it sustained ${capacity}/s. ${rate}/s is at or beyond what it ` +
-        `sustains on cores shared with the database and the load generator, so requests wait for a free connection and a free core: ` +
+        `${config.ingest.saturationConnections} connections at once it sustained ${capacity}/s. ` +
+        (beyond
+          ? `${rate}/s is at or beyond what it sustains on cores shared with the database and the load generator, so requests wait for a free connection and a free core: `
+          : `${rate}/s is ${Math.round((100 * rate) / capacity)}% of what it sustains on cores shared with the database and the load generator, so a pause or a busy moment leaves the requests arriving meanwhile waiting for a free connection and a free core, and the app works that queue off slowly: `) +
         `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.` +
         floorNote(results, "latency") +
         " " +
@@ -239,7 +242,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `web Request and Response objects and the streams carrying the body and the reply, and the garbage all of it leaves. Note also that ` +
       `the baseline's figure is partly the load generator's: it shares the two cores, and at the baseline's rate it needs a good part of one. ` +
       `What would close the rest: serve the webhooks from a plain Node handler outside Next (a small separate server or function around ` +
-      `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work. The brief asks for Next route handlers, so this ` +
+      `lib/webhooks/handle-webhook.ts), since they need none of Next's per-request work. The webhooks are required to be Next route handlers, so this ` +
       `stays a measured gap.${speedNote(results)}`
     );
   },

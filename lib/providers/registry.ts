@@ -3,7 +3,8 @@ import { paycoolsId } from "./paycools-id";
 import { payermax } from "./payermax";
 import type { ProviderAdapter } from "./types";
 
-// Adding a provider: a folder under lib/providers and one line here.
+// Adding a provider: a folder under lib/providers, one line here, and its key
+// variable in ./public-key-variables.ts and in the environment schema (lib/env.ts).
 export const providers: readonly ProviderAdapter[] = [paycools, paycoolsId, payermax];
 
 const byName = new Map(providers.map((provider) => [provider.name, provider]));
