@@ -55,6 +55,24 @@ export async function createTestDatabase(backend: "pglite" | "postgres"): Promis
 }
 
 /**
+ * Runs `work` on a new, empty database (no migrations) on the TEST_DATABASE_URL
+ * server, given its URL, and drops the database afterwards however `work` ends.
+ */
+export async function withEmptyDatabase<T>(prefix: string, work: (url: string) => Promise<T>): Promise<T> {
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (!serverUrl) throw new Error("TEST_DATABASE_URL is not set");
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  try {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return await work(url.toString());
+  } finally {
+    await withPgClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  }
+}
+
+/**
  * A fresh database for the enclosing `describe` block: created before its
  * tests (before any `beforeAll` registered after this call), dropped after
  * them. Its fields are there once the block's tests run.

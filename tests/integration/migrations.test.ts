@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +14,7 @@ import {
   SCHEMA_PATH,
 } from "@/lib/db/migrate";
 import { closePglite, openPglite } from "@/lib/db/pglite";
+import { withEmptyDatabase } from "../helpers/test-database";
 
 // Every diff and every in-memory database boots PGlite, which takes seconds on a busy machine.
 const SLOW = 180_000;
@@ -115,63 +116,42 @@ describe("migrating embedded PGlite", () => {
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)("migrating PostgreSQL", () => {
   it("migrates a fresh database, with the history native Prisma expects, once", async () => {
-    const serverUrl = process.env.TEST_DATABASE_URL as string;
-    const name = `payhook_mig_test_${randomBytes(6).toString("hex")}`;
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
+    await withEmptyDatabase("payhook_mig_test", async (url) => {
+      const first = await migrateDatabase({ url });
+      expect(first.applied).toEqual(committedMigrations);
 
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${name}"`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
       try {
-        const first = await migrateDatabase({ url: url.toString() });
-        expect(first.applied).toEqual(committedMigrations);
-
-        const client = new pg.Client({ connectionString: url.toString() });
-        await client.connect();
-        try {
-          const { rows } = await client.query<{ checksum: string; finished: boolean; steps: number }>(
-            `SELECT checksum, finished_at IS NOT NULL AS finished, applied_steps_count AS steps
-               FROM _prisma_migrations WHERE migration_name = $1`,
-            [committedMigrations[0]],
-          );
-          const sql = readFileSync(path.join(MIGRATIONS_DIR, committedMigrations[0] as string, "migration.sql"));
-          expect(rows).toEqual([{ checksum: createHash("sha256").update(sql).digest("hex"), finished: true, steps: 1 }]);
-          const tables = await client.query("SELECT 1 FROM deliveries UNION ALL SELECT 1 FROM transactions");
-          expect(tables.rowCount).toBe(0);
-        } finally {
-          await client.end();
-        }
-
-        const second = await migrateDatabase({ url: url.toString() });
-        expect(second.applied).toEqual([]);
+        const { rows } = await client.query<{ checksum: string; finished: boolean; steps: number }>(
+          `SELECT checksum, finished_at IS NOT NULL AS finished, applied_steps_count AS steps
+             FROM _prisma_migrations WHERE migration_name = $1`,
+          [committedMigrations[0]],
+        );
+        const sql = readFileSync(path.join(MIGRATIONS_DIR, committedMigrations[0] as string, "migration.sql"));
+        expect(rows).toEqual([{ checksum: createHash("sha256").update(sql).digest("hex"), finished: true, steps: 1 }]);
+        const tables = await client.query("SELECT 1 FROM deliveries UNION ALL SELECT 1 FROM transactions");
+        expect(tables.rowCount).toBe(0);
       } finally {
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await client.end();
       }
-    } finally {
-      await admin.end();
-    }
+
+      const second = await migrateDatabase({ url });
+      expect(second.applied).toEqual([]);
+    });
   }, SLOW);
 
   it("waits for another migration's lock, says so when it is not released in time, and leaves none behind", async () => {
-    const serverUrl = process.env.TEST_DATABASE_URL as string;
-    const name = `payhook_mig_lock_${randomBytes(6).toString("hex")}`;
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE DATABASE "${name}"`);
-      const other = new pg.Client({ connectionString: url.toString() });
+    await withEmptyDatabase("payhook_mig_lock", async (url) => {
+      const other = new pg.Client({ connectionString: url });
       await other.connect();
       try {
         // What a native `prisma migrate deploy` holds while it runs.
         await other.query("SELECT pg_advisory_lock(72707369)");
-        await expect(migrateDatabase({ url: url.toString() }, { lockTimeoutMs: 300 })).rejects.toThrow(
+        await expect(migrateDatabase({ url }, { lockTimeoutMs: 300 })).rejects.toThrow(
           /^Another migration of this database held the migration lock for 0 s \(PostgreSQL advisory lock 72707369\)\. Wait for it to finish/,
         );
-        const waiting = migrateDatabase({ url: url.toString() }, { lockTimeoutMs: 30_000 });
+        const waiting = migrateDatabase({ url }, { lockTimeoutMs: 30_000 });
         await new Promise((resolve) => setTimeout(resolve, 300));
         await other.query("SELECT pg_advisory_unlock(72707369)");
         expect((await waiting).applied).toEqual(committedMigrations);
@@ -181,11 +161,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("migrating PostgreSQL", () => {
         expect(held.rowCount).toBe(0);
       } finally {
         await other.end();
-        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       }
-    } finally {
-      await admin.end();
-    }
+    });
   }, SLOW);
 
   it("says which server it cannot reach", async () => {

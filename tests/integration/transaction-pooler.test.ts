@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { findSessionAccount } from "@/lib/auth/find-session-account";
 import { createPostgresClient, type Db } from "@/lib/db/client";
@@ -15,7 +14,7 @@ import { getTransaction } from "@/lib/transactions/get-transaction";
 import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { findPgbouncer, startPgbouncer, type Pgbouncer } from "../helpers/pgbouncer";
-import { backends, createTestDatabase, type TestDatabase } from "../helpers/test-database";
+import { backends, createTestDatabase, type TestDatabase, withEmptyDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 
 // Behind a pooler in transaction mode (PgBouncer before 1.21, or one set up
@@ -88,23 +87,16 @@ describe.runIf(backends.includes("postgres") && pgbouncer)("behind a transaction
   });
 
   it("applies the migrations through the pooler and leaves no lock behind, so the next deployment's migrations run too", async () => {
-    const serverUrl = process.env.TEST_DATABASE_URL!;
-    const name = `payhook_pooled_${randomBytes(6).toString("hex")}`;
-    await withPgClient(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
-    try {
-      const direct = new URL(serverUrl);
-      direct.pathname = `/${name}`;
-      const pooled = bouncer.url(direct.toString());
+    await withEmptyDatabase("payhook_pooled", async (direct) => {
+      const pooled = bouncer.url(direct);
       expect((await migrateDatabase({ url: pooled })).applied.length).toBeGreaterThan(0);
       // The pooler keeps its server connections: a lock tied to one of them would outlive the run.
-      const held = await withPgClient(direct.toString(), (client) => client.query(HELD_MIGRATION_LOCKS));
+      const held = await withPgClient(direct, (client) => client.query(HELD_MIGRATION_LOCKS));
       expect(held.rows).toEqual([]);
       // The next deployments, through the pooler and directly: nothing left to apply, and nothing waits.
       expect(await migrateDatabase({ url: pooled }, { lockTimeoutMs: 5_000 })).toEqual({ applied: [] });
-      expect(await migrateDatabase({ url: direct.toString() }, { lockTimeoutMs: 5_000 })).toEqual({ applied: [] });
-    } finally {
-      await withPgClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-    }
+      expect(await migrateDatabase({ url: direct }, { lockTimeoutMs: 5_000 })).toEqual({ applied: [] });
+    });
   });
 
   it("with DATABASE_PREPARED_STATEMENTS=false, stores every notification once, retries and duplicates included", async () => {
