@@ -42,7 +42,7 @@ export interface MigrateDatabaseOptions extends MigrateOptions {
 // The key Prisma's engines lock migrations with, so that Payhook's runs and a
 // native `prisma migrate deploy` exclude each other.
 const MIGRATION_LOCK_KEY = 72707369;
-const ENGINE_LOCK = /^\s*SELECT pg_advisory_lock\(72707369\)\s*;?\s*$/i;
+const ENGINE_LOCK = new RegExp(`^\\s*SELECT pg_advisory_lock\\(${MIGRATION_LOCK_KEY}\\)\\s*;?\\s*$`, "i");
 
 export interface DiffOptions extends MigrateOptions {
   /** Defaults to prisma/schema.prisma under the working directory. */
@@ -118,7 +118,7 @@ async function takeMigrationLock(pool: pg.Pool, timeoutMs: number): Promise<Migr
     client.release(true);
     if (errorCode(error) === "55P03") {
       throw new MigrationError(
-        `Another migration of this database held the migration lock for ${Math.round(timeoutMs / 1000)} s (PostgreSQL advisory lock ${MIGRATION_LOCK_KEY}). ` +
+        `Another migration of this database held the migration lock for ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`} (PostgreSQL advisory lock ${MIGRATION_LOCK_KEY}). ` +
           `Wait for it to finish and run again; if none is running, end the session holding it ` +
           `(SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = ${MIGRATION_LOCK_KEY}).`,
         { cause: error },

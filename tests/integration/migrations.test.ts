@@ -149,7 +149,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("migrating PostgreSQL", () => {
         // What a native `prisma migrate deploy` holds while it runs.
         await other.query("SELECT pg_advisory_lock(72707369)");
         await expect(migrateDatabase({ url }, { lockTimeoutMs: 300 })).rejects.toThrow(
-          /^Another migration of this database held the migration lock for 0 s \(PostgreSQL advisory lock 72707369\)\. Wait for it to finish/,
+          /^Another migration of this database held the migration lock for 300 ms \(PostgreSQL advisory lock 72707369\)\. Wait for it to finish/,
         );
         const waiting = migrateDatabase({ url }, { lockTimeoutMs: 30_000 });
         await new Promise((resolve) => setTimeout(resolve, 300));
