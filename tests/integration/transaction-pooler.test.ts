@@ -122,24 +122,27 @@ describe.runIf(backends.includes("postgres") && pgbouncer)("behind a transaction
   it("serves the dashboard's reads, the session check and an admin's resolution through the pooler", async () => {
     const db = pooledClient(false);
     const admin = await database.db.user.create({ data: { email: "pooled-admin@example.com", role: "admin", passwordHash: "not-a-real-hash" } });
+    // Its own notifications, so that this test stands alone: every provider, a detected and a declared duplicate.
+    for (const notification of notifications(1)) expect((await deliver(db, notification)).status).toBe(200);
 
     const page = await findTransactions(db, DEFAULT_QUERY, "UTC");
-    expect(page.rows.length).toBeGreaterThan(0);
+    expect(page.rows.length).toBeGreaterThanOrEqual(7);
     const detail = await getTransaction(db, page.rows[0]!.id);
     expect(detail?.id).toBe(page.rows[0]!.id);
+    expect(detail?.deliveries.length).toBeGreaterThan(0);
     const totals = await getOverviewTotals(db, { timeZone: "Asia/Jakarta" });
-    expect(totals).toBeTruthy();
+    expect(totals.rows.some((row) => row.provider !== null && row.today.succeeded.count > 0)).toBe(true);
 
     // Several at once, so that the statement runs on more than one server connection.
     const accounts = await Promise.all(Array.from({ length: 8 }, (_, i) => findSessionAccount(db, admin.id, `session-${i}`)));
     for (const account of accounts) expect(account).toMatchObject({ id: admin.id, role: "admin", revoked: false });
 
-    const { cases } = await findDuplicateCases(db);
-    expect(cases.length).toBe(2);
-    for (const openCase of cases) {
+    const open = (await findDuplicateCases(db)).cases.filter((openCase) => openCase.state === "open");
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    for (const openCase of open) {
       expect(await resolveDuplicateCase(db, { id: admin.id, role: "admin" }, { caseId: openCase.id, resolution: "refunded" })).toEqual({ ok: true });
     }
-    expect(await database.db.duplicateCase.count({ where: { resolution: "refunded" } })).toBe(2);
+    expect(await database.db.duplicateCase.count({ where: { resolution: null } })).toBe(0);
   });
 
   it("with prepared statements on, the same pooler fails deliveries with PostgreSQL's error, and acknowledges none of those", async () => {
