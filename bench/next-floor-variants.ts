@@ -1,5 +1,4 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { withPgClient } from "@/lib/db/with-pg-client";
 import { runLoad } from "./ingest/load";
@@ -7,8 +6,8 @@ import { generateProviderKeys, prepareRequests, PROVIDERS, publicKeyEnv } from "
 import { CALIBRATION_WORK, calibrate } from "./lib/calibrate";
 import { config } from "./lib/config";
 import { createBenchDatabase, dropAllBenchDatabases, dropBenchDatabase } from "./lib/postgres";
-import { type Server, startBaseline, startNextFloor } from "./lib/app-server";
-import { cpuMs, processTree, start, stop, stopAll, TMP_DIR, waitForExit } from "./lib/processes";
+import { buildNextFloor, type Server, startBaseline, startNextFloor } from "./lib/app-server";
+import { cpuMs, processTree, stop, stopAll, TMP_DIR } from "./lib/processes";
 
 // Does any Next setting move the Next floor (bench/next-floor)? Builds variants
 // of it into bench/.tmp, then measures each in turn, for several rounds, on its
@@ -37,7 +36,6 @@ const ROUTE = path.join("app", "api", "webhooks", "[provider]", "route.js");
 const ROUNDS = Number(process.env.NEXT_FLOOR_ROUNDS ?? 2);
 const REQUESTS = Number(process.env.NEXT_FLOOR_REQUESTS ?? 6_000);
 const WARMUP = 1_500;
-const nextBin = path.join(path.dirname(createRequire(import.meta.url).resolve("next/package.json")), "dist", "bin", "next");
 
 const EMPTY_HANDLER = `export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -151,13 +149,7 @@ try {
       continue;
     }
     const dir = prepare(variant);
-    const build = start(`next-floor-variant-build`, process.execPath, [nextBin, "build", dir, ...(variant.buildArgs ?? [])], {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-    });
-    const code = await waitForExit(build, 5 * 60 * 1000);
-    if (code !== 0) throw new Error(`next build of the variant "${variant.name}" failed (${code}): see ${build.log}`);
+    await buildNextFloor(dir, variant.buildArgs);
     measured.push({ name: variant.name, start: (databaseUrl) => startNextFloor(databaseUrl, publicKeyEnv(keys), dir) });
     log(`built: ${variant.name}`);
   }
@@ -165,7 +157,9 @@ try {
   const results = new Map<string, string[]>();
   for (let round = 1; round <= ROUNDS; round++) {
     // The order rotates from round to round, so that a machine speeding up or slowing down favours no variant.
-    for (const [index, variant] of measured.map((_, i) => [(i + round - 1) % measured.length, measured[(i + round - 1) % measured.length]!] as const)) {
+    for (let turn = 0; turn < measured.length; turn++) {
+      const index = (turn + round - 1) % measured.length;
+      const variant = measured[index]!;
       const requests = prepareRequests(WARMUP + REQUESTS, keys, `F${round}${index}`, config.ingest.retryShare, round);
       const database = await createBenchDatabase("variant");
       let server: Server | undefined;

@@ -29,14 +29,15 @@ export async function buildApp(): Promise<void> {
 // The Next floor (bench/next-floor): one route handler around the baseline's work, built in its own folder.
 const NEXT_FLOOR_DIR = path.join("bench", "next-floor");
 
-export async function buildNextFloor(): Promise<void> {
-  const build = start("next-floor-build", process.execPath, [nextBin, "build", NEXT_FLOOR_DIR], {
+/** Builds the floor; bench/next-floor-variants.ts passes its variants' folders and build arguments. */
+export async function buildNextFloor(dir = NEXT_FLOOR_DIR, buildArgs: string[] = []): Promise<void> {
+  const build = start("next-floor-build", process.execPath, [nextBin, "build", dir, ...buildArgs], {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
   });
   const code = await waitForExit(build, 5 * 60 * 1000);
-  if (code !== 0) throw new Error(`next build of the Next floor failed with exit code ${code}: see ${build.log}`);
+  if (code !== 0) throw new Error(`next build of the Next floor (${dir}) failed with exit code ${code}: see ${build.log}`);
 }
 
 /** `dir`: the floor's build to start; bench/next-floor-variants.ts passes its variants'. */
