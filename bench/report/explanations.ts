@@ -248,12 +248,15 @@ export const explanations: Record<string, (results: Results) => string> = {
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",
   "export-time": () =>
-    "The export's database work is a keyset walk on (first_seen_at, id), 1,000 rows a batch; most of its time is Prisma turning each row into " +
-    "objects (Decimal for the amount, Date for the times), about 25 µs of CPU a row, then the CSV text. What would fix it: read the batches with " +
-    "$queryRaw, the amount as text (formatted in SQL to the currency's decimals) and the time already in the user's zone, which leaves only string work per row.",
+    "The export's database work is a keyset walk on the sort key and id, 1,000 rows a batch, in hand-written SQL on the pg pool " +
+    "(lib/transactions/find-transactions.ts, findTransactionBatch); per row, what is left is pg turning 15 columns into strings and a Date, " +
+    "the time written in the user's zone, and the CSV text. What would fix it: have PostgreSQL write the CSV lines itself (one text column a row, " +
+    "or COPY … TO STDOUT), which leaves the server only passing bytes on.",
   "export-memory": () =>
-    "The stream is pull-based with one chunk of buffer, so growth should stay near one batch; a miss means the client read faster than " +
-    "the server freed memory (garbage collection lag), and a smaller batch or an explicit highWaterMark in bytes would bound it.",
+    "The stream is pull-based with one chunk of buffer, so what is live stays near one batch; growth beyond it is garbage V8 has not yet " +
+    "collected (it lets the old generation grow several times its live size before a full collection). What would fix it: fewer objects per " +
+    "row (PostgreSQL writing the CSV lines, see the export's time), or a smaller heap limit for the server (--max-old-space-size), which makes " +
+    "V8 collect sooner.",
   "browser-js": () =>
     "The page's scripts are React DOM and Next's client runtime (shared by every page), @tanstack/react-table and the page's own " +
     "components (the table below lists each chunk). zod stays on the server: the table's client components take the list's constants and " +

@@ -25,15 +25,20 @@ function namedStatement(text: string): string | undefined {
   return name;
 }
 
-/** SQL text with $1…$n placeholders, and their values. Build the text once: it names the prepared statement. */
-export type Statement = { text: string; values: unknown[] };
+/**
+ * SQL text with $1…$n placeholders, and their values. Build the text once: it
+ * names the prepared statement. `prepare: false` for a text built from a
+ * query's shape (which filters, which sort), of which there are many: it is
+ * planned afresh for its values each time, and takes no name from the cache.
+ */
+export type Statement = { text: string; values: unknown[]; prepare?: boolean };
 
 /** Runs one statement and returns its rows. */
 export async function queryRows<Row>(db: Db, statement: Statement): Promise<Row[]> {
   const postgres = postgresPoolOf(db);
   if (!postgres) return db.$queryRawUnsafe<Row[]>(statement.text, ...statement.values);
   const { pool, preparedStatements } = postgres;
-  const name = preparedStatements ? namedStatement(statement.text) : undefined;
+  const name = preparedStatements && statement.prepare !== false ? namedStatement(statement.text) : undefined;
   const result = await pool.query({ name, text: statement.text, values: statement.values });
   return result.rows as Row[];
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
-import { duplicateLabel, findTransactionBatch, type KeysetPosition, type TransactionListRow } from "./find-transactions";
+import { duplicateLabel, findTransactionBatch, type KeysetPosition, type TransactionExportRow } from "./find-transactions";
 import type { TransactionQuery } from "./transaction-filters";
 
 // The filtered list as CSV, every page of it, in constant memory: the stream
@@ -44,7 +44,7 @@ export function csvLine(fields: readonly (string | null | undefined)[]): string 
   return `${fields.map(csvField).join(",")}\r\n`;
 }
 
-function csvRow(row: TransactionListRow, timeZone: string): string {
+function csvRow(row: TransactionExportRow, timeZone: string): string {
   return csvLine([
     formatDateTime(row.firstSeenAt, timeZone),
     timeZone,
