@@ -186,6 +186,28 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect(again.overpaid).toEqual([{ currency: "IDR", amount: "14" }]);
   });
 
+  it("leaves a case alone when a payment already in it reports its success again in another event", async () => {
+    const orderId = await paycoolsPaid(db, [{ amount: 900 }, { amount: 900 }]);
+    const before = await caseFor(db, "paycools", orderId);
+    expect(before.payments.map((p) => p.role)).toEqual(["original", "detected"]);
+    expect(await resolveDuplicateCase(db, admin, { caseId: before.id, resolution: "refunded" })).toEqual({ ok: true });
+
+    // PayCools names an event by transactionStatus too: SUCCESS after COMPLETED is a new event for the same payment.
+    for (const payment of before.payments) {
+      await deliver(db, "paycools", {
+        ...paycoolsParam({ orderId, transactionId: payment.providerTransactionId, amount: 900, referenceNumber: null }),
+        transactionStatus: "SUCCESS",
+      });
+    }
+    const events = await db.event.findMany({ where: { transaction: { merchantOrderId: orderId } }, select: { applied: true } });
+    expect(events).toHaveLength(4);
+    const after = await caseFor(db, "paycools", orderId);
+    expect(after.payments.map((p) => [p.providerTransactionId, p.role])).toEqual(before.payments.map((p) => [p.providerTransactionId, p.role]));
+    expect(after).toMatchObject({ state: "resolved", resolution: "refunded" });
+    expect(after.actions.map((a) => a.action)).toEqual(["resolved"]);
+    expect(after.overpaid).toEqual(before.overpaid);
+  });
+
   it("filters by state and provider and pages by keyset without repeating or skipping a case", async () => {
     for (let i = 0; i < 5; i++) await paycoolsPaid(db, [{ amount: 100 + i }, { amount: 100 + i }]);
 
