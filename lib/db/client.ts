@@ -101,6 +101,23 @@ export async function createPgliteClient(dir: string): Promise<Db> {
   return prismaForPglite(await openPglite(dir));
 }
 
+/**
+ * No DATABASE_URL on Vercel. The embedded database would live on one function
+ * instance's temporary disk: what it acknowledged would be gone when the
+ * instance is, and each instance would see a ledger of its own. A build's
+ * migrations and every request refuse it instead (webhooks answer 503, so the
+ * providers retry until the variable is set).
+ */
+export class DatabaseNotConfiguredError extends Error {
+  override name = "DatabaseNotConfiguredError";
+  constructor() {
+    super(
+      "DATABASE_URL is not set: on Vercel the embedded database would keep notifications on a function's temporary disk and lose them. " +
+        "Set DATABASE_URL to your PostgreSQL database's connection string (its pooled one) in the project's environment variables.",
+    );
+  }
+}
+
 // One client per process. Kept on globalThis because Next may evaluate this
 // module more than once (per route bundle, and again on every dev reload), and
 // an embedded database folder may be opened by one owner only.
@@ -109,6 +126,7 @@ const holder = globalThis as typeof globalThis & { __payhookDb?: Promise<Db> };
 export function getDb(): Promise<Db> {
   if (!holder.__payhookDb) {
     const env = getEnv();
+    if (!env.DATABASE_URL && env.VERCEL) return Promise.reject(new DatabaseNotConfiguredError());
     holder.__payhookDb = env.DATABASE_URL
       ? Promise.resolve(
           createPostgresClient(env.DATABASE_URL, env.DATABASE_POOL_SIZE, {

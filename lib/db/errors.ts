@@ -34,7 +34,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLSTATES.test(code))) return true;
     if (originalCode && (UNAVAILABLE_SYSTEM_CODES.has(originalCode) || UNAVAILABLE_SQLSTATES.test(originalCode))) return true;
     if (kind && /^(DatabaseNotReachable|SocketTimeout|ConnectionClosed|TooManyConnections|DatabaseDoesNotExist|AuthenticationFailed)$/.test(kind)) return true;
-    if (record.name === "PrismaClientInitializationError") return true;
+    if (record.name === "PrismaClientInitializationError" || record.name === "DatabaseNotConfiguredError") return true;
     if (typeof record.message === "string" && UNAVAILABLE_MESSAGES.test(record.message)) return true;
   }
   return false;
