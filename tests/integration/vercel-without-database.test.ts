@@ -64,7 +64,7 @@ describe("on Vercel without DATABASE_URL", () => {
   it("fails the build's migrations with what to set", async () => {
     const run = promisify(execFile)(process.execPath, ["--import", "tsx", path.join("scripts", "db-migrate.ts")], {
       // Set but empty, so an .env file in the checkout cannot supply one.
-      env: { ...env, DATABASE_URL: "" },
+      env: { ...process.env, DATABASE_URL: "" },
       timeout: 60_000,
     });
     const failure = await run.then(
