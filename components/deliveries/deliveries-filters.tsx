@@ -27,6 +27,7 @@ const ERROR_CODES = [
   "method_not_allowed",
   "provider_not_configured",
   "provider_misconfigured",
+  "internal_error",
 ];
 
 

@@ -4,6 +4,16 @@ import type { DeliveryDetail } from "@/lib/deliveries/get-delivery";
 import { formatDateTime } from "@/lib/format";
 import { ReprocessPanel } from "./reprocess-panel";
 
+/** What happened to an eligible delivery (reprocessRefusal decides which are), in the words an admin acts on. */
+const WHY_REFUSED: Record<string, string> = {
+  payload_invalid: "This notification was signed correctly but its payload failed validation, which a later version of Payhook may handle.",
+  internal_error: "This notification was signed correctly, but an error in Payhook kept it from being stored.",
+  provider_misconfigured: "This notification was signed correctly, but the provider's configuration in Payhook was wrong at the time.",
+  provider_not_configured: "This request arrived while the provider's key was not configured, so its signature was never checked.",
+};
+const WHAT_REPROCESSING_DOES =
+  "Reprocessing checks the signature with the keys configured now, parses the stored bytes and records the result on its transaction. If it still fails, you will see the current reason and nothing changes.";
+
 const link = "text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-300";
 
 function History({ delivery, isAdmin, refusal, timeZone }: { delivery: DeliveryDetail; isAdmin: boolean; refusal: string | null; timeZone: string }) {
@@ -50,10 +60,7 @@ function History({ delivery, isAdmin, refusal, timeZone }: { delivery: DeliveryD
     <>
       <p>Not reprocessed.</p>
       <p className="text-slate-600">
-        {refusal ??
-          (isAdmin
-            ? "This notification was signed correctly but its payload failed validation. If Payhook now handles it, reprocessing checks the signature again with the keys configured now, parses the stored bytes and records the result on its transaction. If it still fails, you will see the current reason and nothing changes."
-            : "This genuine delivery can be reprocessed by an admin once Payhook handles its payload.")}
+        {refusal ?? (isAdmin ? `${WHY_REFUSED[delivery.errorCode ?? ""] ?? WHY_REFUSED.payload_invalid} ${WHAT_REPROCESSING_DOES}` : "An admin can reprocess this delivery.")}
       </p>
     </>
   );

@@ -43,7 +43,7 @@ export function AttentionCard({ groups, days, timeZone }: { groups: AttentionGro
               {group.latestReason ? <p className="line-clamp-2 break-words text-xs text-slate-600">{group.latestReason}</p> : null}
               <p className="text-xs text-slate-500">
                 Latest {formatDateTime(group.latestAt, timeZone)}
-                {group.reprocessable > 0 ? ` · ${group.reprocessable} genuine, can be reprocessed once Payhook handles them` : ""}
+                {group.reprocessable > 0 ? ` · ${group.reprocessable} can be reprocessed by an admin` : ""}
               </p>
             </li>
           ))}

@@ -5,8 +5,11 @@ import { findProvider } from "@/lib/providers/registry";
 import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
 import { isUuid } from "@/lib/db/is-uuid";
 
-// Processes a stored rejected delivery again, for the case where a genuine
-// notification failed validation and a later version of Payhook handles it.
+// Processes a stored rejected delivery again, for a genuine notification that
+// Payhook itself turned away: it failed validation and a later version of
+// Payhook handles it, an error in Payhook kept it from being stored, or the
+// provider's configuration was missing or wrong at the time. Once the provider
+// stops retrying, the stored bytes are all that is left of such a payment.
 // Only signed bytes are ever trusted: the stored signature is checked again
 // against the keys configured now before anything is parsed, and success goes
 // through the ordinary ingest, which records a new delivery of its own.
@@ -32,6 +35,11 @@ type Candidate = {
   bodyTruncated: boolean;
 };
 
+/** Refusals that came after the signature verified: the notification was genuine. */
+export const REFUSED_AFTER_VERIFYING = ["payload_invalid", "internal_error", "provider_misconfigured"];
+/** Refused before any check could run, for want of the provider's key: reprocessing is the first check. */
+export const REFUSED_BEFORE_VERIFYING = ["provider_not_configured"];
+
 /** Why a delivery cannot be reprocessed, or null when it can. */
 export function reprocessRefusal(delivery: Candidate): { code: "not_eligible" | "already_reprocessed"; message: string } | null {
   if (delivery.outcome !== "rejected") {
@@ -40,10 +48,17 @@ export function reprocessRefusal(delivery: Candidate): { code: "not_eligible" | 
   if (delivery.reprocessedAt) {
     return { code: "already_reprocessed", message: `This delivery was already reprocessed on ${delivery.reprocessedAt.toISOString()}.` };
   }
-  if (delivery.errorCode !== "payload_invalid" || delivery.signatureValid !== true || delivery.bodyTruncated) {
+  const code = delivery.errorCode ?? "";
+  const eligible =
+    !delivery.bodyTruncated &&
+    ((REFUSED_AFTER_VERIFYING.includes(code) && delivery.signatureValid === true) || REFUSED_BEFORE_VERIFYING.includes(code));
+  if (!eligible) {
     return {
       code: "not_eligible",
-      message: `Only a genuine delivery (its signature verified) that was rejected as payload_invalid can be reprocessed; this one was rejected as ${delivery.errorCode ?? "unknown"}${delivery.signatureValid === true ? "" : " without a verified signature"}.`,
+      message:
+        `Only a delivery Payhook turned away itself can be reprocessed: a genuine one (its signature verified) rejected as ` +
+        `${REFUSED_AFTER_VERIFYING.join(", ")}, or one refused as ${REFUSED_BEFORE_VERIFYING.join(", ")}; this one was rejected as ` +
+        `${delivery.errorCode ?? "unknown"}${delivery.signatureValid === true ? "" : " without a verified signature"}.`,
     };
   }
   return null;

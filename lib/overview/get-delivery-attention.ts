@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { REFUSED_AFTER_VERIFYING, REFUSED_BEFORE_VERIFYING } from "@/lib/deliveries/reprocess-delivery";
 
 // Deliveries that need someone's attention: requests refused in the last days
 // and not since processed again, grouped by provider and error code. Served by
@@ -13,7 +14,7 @@ export type AttentionGroup = {
   count: number;
   latestAt: Date;
   latestReason: string | null;
-  /** Genuine (signature verified) deliveries whose payload failed validation: they can be reprocessed. */
+  /** Deliveries an admin can reprocess (the rule is reprocessRefusal's). */
   reprocessable: number;
 };
 
@@ -33,7 +34,8 @@ export async function getDeliveryAttention(db: Db, options: { now?: Date; days?:
       SELECT provider, error_code,
              COUNT(*)::int AS count,
              MAX(received_at) AS latest_at,
-             (COUNT(*) FILTER (WHERE error_code = 'payload_invalid' AND signature_valid IS TRUE))::int AS reprocessable
+             (COUNT(*) FILTER (WHERE NOT body_truncated AND ((error_code = ANY(${REFUSED_AFTER_VERIFYING}::text[]) AND signature_valid IS TRUE)
+                                                          OR error_code = ANY(${REFUSED_BEFORE_VERIFYING}::text[]))))::int AS reprocessable
       FROM deliveries
       WHERE outcome = 'rejected' AND received_at >= ${since}::timestamptz AND reprocessed_at IS NULL
       GROUP BY provider, error_code

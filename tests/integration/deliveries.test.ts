@@ -6,6 +6,7 @@ import { deliveriesQuerySchema, findDeliveries, type DeliveriesQuery } from "@/l
 import { getDelivery } from "@/lib/deliveries/get-delivery";
 import { reprocessDelivery } from "@/lib/deliveries/reprocess-delivery";
 import { findProvider } from "@/lib/providers/registry";
+import { resetEnvCache } from "@/lib/env";
 import { fingerprintOf } from "@/lib/providers/keyring";
 import { paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor, type SignedRequest } from "@/lib/simulator/sign";
@@ -38,18 +39,23 @@ async function send(db: Db, provider: ProviderName, req: Request, at = new Date(
 const sign = (provider: ProviderName, payload: Record<string, unknown>) => signFor(provider, payload, keys[provider].privateKey);
 
 /** Stores, as a refusal from an older Payhook would have been, a signed notification today's code accepts. */
-async function storeAsOnceRejected(db: Db, provider: ProviderName, signed: SignedRequest, receivedAt: Date, privateKey = keys[provider].privateKey) {
+async function storeAsOnceRejected(
+  db: Db,
+  provider: ProviderName,
+  signed: SignedRequest,
+  receivedAt: Date,
+  privateKey = keys[provider].privateKey,
+  rejection: { httpStatus: number; errorCode: string; reason: string } = {
+    httpStatus: 422,
+    errorCode: "payload_invalid",
+    reason: "param.transactionStatus: not a status this version knew",
+  },
+) {
   const headers = redactHeaders(new Headers(signed.headers));
   return recordRejectedDelivery(
     db,
     { provider, method: "POST", receivedAt, headers, sourceIp: "198.51.100.4", body: signed.body, bodySize: signed.body.length, bodyTruncated: false },
-    {
-      httpStatus: 422,
-      errorCode: "payload_invalid",
-      reason: "param.transactionStatus: not a status this version knew",
-      signatureValid: true,
-      keyFingerprint: fingerprintOf(createPublicKey(privateKey)),
-    },
+    { ...rejection, signatureValid: true, keyFingerprint: fingerprintOf(createPublicKey(privateKey)) },
   );
 }
 
@@ -203,6 +209,44 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     const count = await db.delivery.count();
     expect(await reprocessDelivery(db, admin, originalId)).toMatchObject({ ok: false, code: "already_reprocessed" });
     expect(await db.delivery.count()).toBe(count);
+  });
+
+  it("reprocesses a genuine delivery Payhook failed to store, and one refused while the provider had no key", async () => {
+    const failed = sign("paycools", paycoolsParam({ amount: 4321 }));
+    const failedId = await storeAsOnceRejected(db, "paycools", failed, new Date(Date.UTC(2026, 2, 12, 5, 0)), undefined, {
+      httpStatus: 500,
+      errorCode: "internal_error",
+      reason: "the notification could not be stored because of an error in Payhook",
+    });
+    expect(await reprocessDelivery(db, admin, failedId)).toMatchObject({ ok: true, outcome: "accepted" });
+
+    // The key variable is missing: the real route refuses with 503 before checking anything, and keeps the request.
+    const variable = "PAYCOOLS_PUBLIC_KEY";
+    const configured = process.env[variable];
+    delete process.env[variable];
+    resetEnvCache();
+    const early = sign("paycools", paycoolsParam({ amount: 8765 }));
+    const forgedEarly = signFor("paycools", paycoolsParam({ amount: 9999 }), stranger.privateKey);
+    try {
+      expect((await send(db, "paycools", request("paycools", early))).status).toBe(503);
+      expect((await send(db, "paycools", request("paycools", forgedEarly))).status).toBe(503);
+    } finally {
+      process.env[variable] = configured;
+      resetEnvCache();
+    }
+    const refused = (await findDeliveries(db, parse({ errorCode: "provider_not_configured" }), 10)).rows;
+    const stored = await Promise.all(refused.map((row) => db.delivery.findUniqueOrThrow({ where: { id: row.id } })));
+    const genuine = stored.find((row) => Buffer.from(row.body).equals(early.body))!;
+    const forged = stored.find((row) => Buffer.from(row.body).equals(forgedEarly.body))!;
+    expect(genuine.signatureValid).toBeNull();
+
+    const result = await reprocessDelivery(db, admin, genuine.id);
+    expect(result).toMatchObject({ ok: true, outcome: "accepted" });
+    const transaction = await db.transaction.findUniqueOrThrow({ where: { id: result.ok ? result.transactionId : "" } });
+    expect(transaction.amount.toString()).toBe("87.65");
+    // Refused before any check, so reprocessing is its first: bytes no configured key signed stay out.
+    expect(await reprocessDelivery(db, admin, forged.id)).toMatchObject({ ok: false, code: "signature_failed" });
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: forged.id } })).reprocessedAt).toBeNull();
   });
 
   it("reads PayerMax's signature from the stored headers, and records a retry that was accepted meanwhile as a duplicate", async () => {

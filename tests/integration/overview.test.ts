@@ -5,6 +5,7 @@ import { getDailyVolume, type DailySeries } from "@/lib/overview/get-daily-volum
 import { getDeliveryAttention } from "@/lib/overview/get-delivery-attention";
 import { getOverviewTotals, type TotalsRow } from "@/lib/overview/get-overview-totals";
 import { hasAnyDelivery } from "@/lib/overview/has-any-delivery";
+import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { newMerchantOrderId, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
@@ -146,12 +147,23 @@ describe.each(backends)("overview (%s)", (backend) => {
     expect(await post(db, "paycools", paycoolsParam(), old, { wrongKey: true })).toBe(401);
     expect(await post(db, "paycools", { ...paycoolsParam(), transactionStatus: "SETTLED" }, recent)).toBe(422);
     expect(await post(db, "payermax", payermaxBody(), NOW, { method: "GET" })).toBe(405);
+    // Refused for want of a key, its signature unchecked: reprocessing will check it, so it counts.
+    const configured = process.env.PAYERMAX_PUBLIC_KEY;
+    delete process.env.PAYERMAX_PUBLIC_KEY;
+    resetEnvCache();
+    try {
+      expect(await post(db, "payermax", payermaxBody(), recent)).toBe(503);
+    } finally {
+      process.env.PAYERMAX_PUBLIC_KEY = configured;
+      resetEnvCache();
+    }
 
     const groups = await getDeliveryAttention(db, { now: NOW });
     expect(groups.map((g) => [g.provider, g.errorCode, g.count, g.reprocessable])).toEqual([
       ["paycools", "signature_invalid", 2, 0],
       ["paycools", "payload_invalid", 1, 1],
       ["payermax", "method_not_allowed", 1, 0],
+      ["payermax", "provider_not_configured", 1, 1],
     ]);
     const signature = groups[0]!;
     expect(signature.latestAt).toEqual(NOW);
