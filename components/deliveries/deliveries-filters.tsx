@@ -2,12 +2,14 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useTransition, type FormEvent } from "react";
+import { useRef, useTransition, type FormEvent } from "react";
 import { FilterSelect, sameLabel } from "@/components/ui/filter-select";
+import { rememberFocus, useRestoredFocus } from "@/components/ui/use-restored-focus";
 import { deliveriesHref, type DeliveryFilterValues } from "./deliveries-href";
 
-// Provider, outcome and error code, kept in the URL. A choice applies at once;
-// the page's schema reads the URL again and ignores anything it cannot use.
+// Provider, outcome and error code, kept in the URL. A choice applies at once,
+// and keeps the focus across the navigation; the page's schema reads the URL
+// again and ignores anything it cannot use.
 
 const OUTCOMES = [
   { value: "accepted", label: "Accepted" },
@@ -37,7 +39,11 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
   const errorCodes = values.errorCode && !ERROR_CODES.includes(values.errorCode) ? [values.errorCode, ...ERROR_CODES] : ERROR_CODES;
   const filtered = Boolean(values.provider || values.outcome || values.errorCode);
 
+  const formRef = useRef<HTMLFormElement>(null);
+  useRestoredFocus(formRef);
+
   function apply(form: HTMLFormElement) {
+    rememberFocus(form);
     const data = new FormData(form);
     const read = (name: string) => {
       const value = data.get(name);
@@ -57,6 +63,7 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
 
   return (
     <form
+      ref={formRef}
       role="search"
       aria-label="Filter deliveries"
       onSubmit={onSubmit}
@@ -83,6 +90,7 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
       />
       <button
         type="submit"
+        data-focus-name="apply"
         className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300"
       >
         Apply

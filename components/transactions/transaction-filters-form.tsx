@@ -3,11 +3,13 @@
 import Link from "next/link";
 import { useRef, type FormEvent } from "react";
 import { FILTER_CONTROL, FILTER_LABEL, FilterSelect, PROVIDER_OPTIONS, sameLabel } from "@/components/ui/filter-select";
+import { rememberFocus, useRestoredFocus } from "@/components/ui/use-restored-focus";
 import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 import { useTransactionsNavigation } from "./use-transactions-navigation";
 
 // Selects and the checkbox apply at once; typed fields (search, currency,
-// channel, dates) apply on Enter or "Apply", never per keystroke.
+// channel, dates) apply on Enter or "Apply", never per keystroke. The control
+// that applied them keeps the focus across the navigation.
 
 const CURRENCIES = ["IDR", "PHP", "MYR", "THB", "RUB", "USD", "SGD", "VND", "BRL", "EUR"];
 
@@ -20,9 +22,11 @@ function text(form: FormData, name: string): string | undefined {
 export function TransactionFiltersForm({ query, clearHref }: { query: TransactionQuery; clearHref: string }) {
   const { navigate, pending } = useTransactionsNavigation(query);
   const formRef = useRef<HTMLFormElement>(null);
+  useRestoredFocus(formRef);
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    rememberFocus(event.currentTarget);
     const form = new FormData(event.currentTarget);
     // Values are checked again by the page's schema: anything unreadable there is dropped, never trusted.
     navigate({
@@ -63,6 +67,7 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
         </label>
         <button
           type="submit"
+          data-focus-name="apply"
           className="rounded-md bg-indigo-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 focus:outline-none focus:ring-2 focus:ring-indigo-300"
         >
           Apply

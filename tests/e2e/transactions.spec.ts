@@ -62,16 +62,20 @@ test("filtering by status and searching by order id change the URL and the rows;
   await expect(rowOf(page, failed.orderId)).toHaveCount(1);
   await expect(rowOf(page, succeeded.orderId)).toHaveCount(1);
 
+  await statusFilter(page).focus();
   await statusFilter(page).selectOption("failed");
   await expect(page).toHaveURL(/\/transactions\?status=failed$/);
   await expect(rowOf(page, failed.orderId)).toHaveCount(1);
   await expect(rowOf(page, succeeded.orderId)).toHaveCount(0);
+  // The form is rebuilt for the new filters: a keyboard user goes on from the control they used.
+  await expect(statusFilter(page)).toBeFocused();
   for (const status of await columnTexts(page, "Status")) expect(status).toContain("failed");
 
   await searchBox(page).fill(failed.orderId);
   await searchBox(page).press("Enter");
   await expect(page).toHaveURL((url) => url.searchParams.get("q") === failed.orderId && url.searchParams.get("status") === "failed");
   await expect(bodyRows(page)).toHaveCount(1);
+  await expect(searchBox(page)).toBeFocused();
   await expect(rowOf(page, failed.orderId)).toHaveCount(1);
 
   // The succeeded order is not failed: the search finds nothing under this filter.

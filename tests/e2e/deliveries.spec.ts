@@ -1,0 +1,26 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
+
+// The deliveries list as a provider's integration engineer uses it: a refused
+// request is there with its reason, and the filters are worked from the keyboard.
+
+const table = (page: Page) => page.getByRole("table", { name: "Webhook deliveries, newest first" });
+const outcomeFilter = (page: Page) => page.getByRole("combobox", { name: "Outcome", exact: true });
+
+test("a refused request is listed with its reason; filtering keeps the keyboard's place", async ({ page, ledger }) => {
+  await ledger.send("paycools");
+  // No signature at all: refused 401 and kept as a delivery.
+  const refused = await page.request.post("/api/webhooks/paycools", { data: '{"param":"unsigned"}', headers: { "content-type": "application/json" } });
+  expect(refused.status()).toBe(401);
+
+  await page.goto("/deliveries");
+  await expect(table(page).locator("tbody tr").first()).toBeVisible();
+
+  await outcomeFilter(page).focus();
+  await outcomeFilter(page).selectOption("rejected");
+  await expect(page).toHaveURL((url) => url.pathname === "/deliveries" && url.searchParams.get("outcome") === "rejected");
+  await expect(table(page).locator("tbody tr").filter({ hasText: "signature_missing" }).first()).toBeVisible();
+  await expect(table(page).locator("tbody tr").filter({ hasText: /accepted/i })).toHaveCount(0);
+  // The form is rebuilt for the new filters; the focus stays on the control that applied them.
+  await expect(outcomeFilter(page)).toBeFocused();
+});
