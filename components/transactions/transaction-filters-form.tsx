@@ -38,6 +38,7 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
       from: text(form, "from"),
       to: text(form, "to"),
       duplicates: form.get("duplicates") === "1",
+      conflicts: form.get("conflicts") === "1",
       q: text(form, "q"),
       page: 1,
     });
@@ -117,17 +118,30 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
           <span className={FILTER_LABEL}>First seen to</span>
           <input type="date" name="to" defaultValue={query.to ?? ""} className={FILTER_CONTROL} />
         </label>
-        <label className="flex items-center gap-2 self-end pb-2 text-sm text-slate-700">
-          <input
-            type="checkbox"
-            name="duplicates"
-            value="1"
-            defaultChecked={query.duplicates}
-            onChange={submitNow}
-            className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
-          />
-          Duplicates only
-        </label>
+        <div className="flex flex-col justify-end gap-1 pb-1">
+          <label className="flex items-center gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              name="duplicates"
+              value="1"
+              defaultChecked={query.duplicates}
+              onChange={submitNow}
+              className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
+            />
+            Duplicates only
+          </label>
+          <label className="flex items-center gap-2 text-sm text-slate-700">
+            <input
+              type="checkbox"
+              name="conflicts"
+              value="1"
+              defaultChecked={query.conflicts}
+              onChange={submitNow}
+              className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
+            />
+            Conflicting final states only
+          </label>
+        </div>
       </div>
     </form>
   );

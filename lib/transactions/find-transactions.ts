@@ -93,6 +93,7 @@ function conditions(filters: TransactionFilters, timeZone: string): Condition[] 
     list.push({ prisma: { firstSeenAt: { lt: end } }, sql: Prisma.sql`first_seen_at < ${end}::timestamptz` });
   }
   if (filters.duplicates) list.push({ prisma: { duplicateCaseId: { not: null } }, sql: Prisma.sql`duplicate_case_id IS NOT NULL` });
+  if (filters.conflicts) list.push({ prisma: { statusConflict: true }, sql: Prisma.sql`status_conflict` });
   if (filters.q) {
     // Exact matches, so each side can use its own index (a BitmapOr in PostgreSQL).
     list.push({
@@ -192,6 +193,8 @@ export type TransactionExportRow = Pick<
   | "duplicateCaseId"
   | "duplicateSource"
   | "firstSeenAt"
+  | "statusConflict"
+  | "conflictingStatus"
 > & { amount: string };
 
 /**
@@ -227,7 +230,8 @@ export async function findTransactionBatch(
            merchant_order_id AS "merchantOrderId", provider_transaction_id AS "providerTransactionId",
            status::text AS "status", provider_status AS "providerStatus", amount::text AS "amount", currency,
            raw_amount AS "rawAmount", channel, payment_method AS "paymentMethod", reference_number AS "referenceNumber",
-           duplicate_case_id::text AS "duplicateCaseId", duplicate_source::text AS "duplicateSource", first_seen_at AS "firstSeenAt"
+           duplicate_case_id::text AS "duplicateCaseId", duplicate_source::text AS "duplicateSource", first_seen_at AS "firstSeenAt",
+           status_conflict AS "statusConflict", conflicting_status AS "conflictingStatus"
     FROM transactions
     ${where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
     ORDER BY ${Prisma.raw(`transactions.${column} ${dir}, transactions.id ${dir}`)}

@@ -28,6 +28,7 @@ export const CSV_COLUMNS = [
   "payment_method",
   "reference_number",
   "duplicate",
+  "conflicting_status",
 ] as const;
 
 // A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
@@ -61,6 +62,7 @@ function csvRow(row: TransactionExportRow, timeZone: string): string {
     row.paymentMethod,
     row.referenceNumber,
     duplicateLabel(row),
+    row.statusConflict ? row.conflictingStatus : "",
   ]);
 }
 

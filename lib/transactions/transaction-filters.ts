@@ -55,6 +55,11 @@ const calendarDate = z.string().refine(isCalendarDate, "must be a date written Y
 // PostgreSQL text cannot hold U+0000: as a query parameter it fails the whole query (a 500), never matches.
 const noNul = (value: string) => !value.includes("\u0000");
 
+const flag = z
+  .enum(["1", "true", "0", "false"], { error: "must be 1 or 0" })
+  .transform((value) => value === "1" || value === "true")
+  .default(false);
+
 /** Each URL parameter, as text in and typed value out. Absent means "not filtered". */
 export const transactionQueryFields = {
   provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(", ")}` }).optional(),
@@ -68,10 +73,8 @@ export const transactionQueryFields = {
   channel: z.string().max(64, "must be at most 64 characters").refine(noNul, "must not contain a NUL character").optional(),
   from: calendarDate.optional(),
   to: calendarDate.optional(),
-  duplicates: z
-    .enum(["1", "true", "0", "false"], { error: "must be 1 or 0" })
-    .transform((value) => value === "1" || value === "true")
-    .default(false),
+  duplicates: flag,
+  conflicts: flag,
   q: z.string().max(128, "must be at most 128 characters").refine(noNul, "must not contain a NUL character").optional(),
   sort: z.enum(SORT_KEYS, { error: `must be one of ${SORT_KEYS.join(", ")}` }).default("time"),
   dir: z.enum(["asc", "desc"], { error: "must be asc or desc" }).default("desc"),

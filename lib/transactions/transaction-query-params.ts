@@ -25,6 +25,8 @@ export type TransactionQuery = {
   from?: string;
   to?: string;
   duplicates: boolean;
+  /** Only transactions a provider reported two different final states for. */
+  conflicts: boolean;
   q?: string;
   sort: SortKey;
   dir: "asc" | "desc";
@@ -44,6 +46,7 @@ export const QUERY_PARAMETERS = [
   "from",
   "to",
   "duplicates",
+  "conflicts",
   "q",
   "sort",
   "dir",
@@ -61,6 +64,7 @@ export const DEFAULT_QUERY: TransactionQuery = {
   from: undefined,
   to: undefined,
   duplicates: false,
+  conflicts: false,
   q: undefined,
   sort: "time",
   dir: "desc",
@@ -70,7 +74,7 @@ export const DEFAULT_QUERY: TransactionQuery = {
 
 export function hasFilters(query: TransactionFilters): boolean {
   return Boolean(
-    query.provider || query.kind || query.status || query.currency || query.channel || query.from || query.to || query.duplicates || query.q,
+    query.provider || query.kind || query.status || query.currency || query.channel || query.from || query.to || query.duplicates || query.conflicts || query.q,
   );
 }
 

@@ -127,7 +127,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(first.hasNextPage).toBe(false);
   });
 
-  it("filters by provider, kind, status, currency, channel and duplicates", async () => {
+  it("filters by provider, kind, status, currency, channel, duplicates and conflicts", async () => {
     const provider = await allPages(query({ provider: "paycools-id" }));
     expect(idsOf(provider).sort()).toEqual(sent.filter((s) => s.provider === "paycools-id").map((s) => s.transactionId).sort());
 
@@ -136,6 +136,9 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(failed).toHaveLength(2);
     const conflict = (await allPages(query({ q: "ORDER-CONFLICT" })))[0]!;
     expect(conflict).toMatchObject({ status: "succeeded", statusConflict: true, conflictingStatus: "FAILED" });
+    const conflicts = await allPages(query({ conflicts: "1" }));
+    expect(conflicts.map((row) => row.merchantOrderId)).toEqual(["ORDER-CONFLICT"]);
+    expect(await countTransactions(database.db, query({ conflicts: "1" }), "UTC")).toEqual({ value: 1, estimated: false, capped: false });
 
     const usd = await allPages(query({ currency: "usd" }));
     expect(usd.map((row) => row.amount).sort()).toEqual(["0.50", "12345.67", "75.25", "75.25"]);
@@ -222,6 +225,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
       { sort: "provider", dir: "asc" },
       { sort: "merchantOrderId", dir: "desc", duplicates: "1" },
       { sort: "time", dir: "asc", from: "2024-03-02", page: "2", pageSize: "25" },
+      { conflicts: "1", sort: "amount", dir: "desc" },
     ];
     for (const params of cases) {
       const base = query(params);
@@ -278,6 +282,11 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(late[column("first_seen")]).toBe("2024-03-02 00:30:00");
     expect(late[column("time_zone")]).toBe(JAKARTA);
     expect(rows.filter((row) => row[column("duplicate")] === "declared")).toHaveLength(1);
+    const conflicted = parseCsv(await readAll(streamTransactionsCsv(database.db, query({ conflicts: "1" }), JAKARTA))).slice(1);
+    expect(conflicted.map((row) => [row[column("merchant_order_id")], row[column("status")], row[column("conflicting_status")]])).toEqual([
+      ["ORDER-CONFLICT", "succeeded", "FAILED"],
+    ]);
+    expect(rows.every((row) => row[column("conflicting_status")] === "")).toBe(true);
     expect(rows.filter((row) => row[column("duplicate")] === "original")).toHaveLength(1);
 
     for (const [input, output] of [
@@ -343,6 +352,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
       from: undefined,
       to: undefined,
       duplicates: false,
+      conflicts: false,
       q: "ORDER-1",
       sort: "time",
       dir: "desc",
@@ -352,14 +362,15 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(parseTransactionQuery({ from: "2024-03-05", to: "2024-03-01" })).toMatchObject({ from: "2024-03-05", to: undefined });
 
     const strict = (params: string) => parseTransactionQueryStrict(new URLSearchParams(params));
-    expect(strict("status=failed&sort=amount&dir=asc&page=2&pageSize=25&from=2024-03-01&to=2024-03-02&duplicates=1")).toMatchObject({
+    expect(strict("status=failed&sort=amount&dir=asc&page=2&pageSize=25&from=2024-03-01&to=2024-03-02&duplicates=1&conflicts=1")).toMatchObject({
       ok: true,
-      query: { status: "failed", sort: "amount", dir: "asc", page: 2, pageSize: 25, duplicates: true },
+      query: { status: "failed", sort: "amount", dir: "asc", page: 2, pageSize: 25, duplicates: true, conflicts: true },
     });
     for (const [params, parameter] of [
       ["status=bogus", "status"],
       ["pageSize=7", "pageSize"],
       ["page=0", "page"],
+      ["conflicts=yes", "conflicts"],
       ["page=abc", "page"],
       ["sort=id", "sort"],
       ["from=2024-02-30", "from"],
