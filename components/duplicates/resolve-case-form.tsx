@@ -15,7 +15,8 @@ const HELP: Record<(typeof RESOLUTIONS)[number], string> = {
 /** An admin's decision about one case. Viewers never get this form; the action refuses them anyway. */
 export function ResolveCaseForm({ caseId, action }: { caseId: string; action: Action }) {
   const [result, submit, pending] = useActionState(action, null);
-  const [resolution, setResolution] = useState<string>("refunded");
+  // Nothing chosen until the admin chooses: a default would make one stray click record the weightiest outcome.
+  const [resolution, setResolution] = useState<string | null>(null);
   const id = useId();
   const noteRequired = resolution === "other";
   return (
@@ -32,6 +33,7 @@ export function ResolveCaseForm({ caseId, action }: { caseId: string; action: Ac
                 value={value}
                 checked={resolution === value}
                 onChange={() => setResolution(value)}
+                required
                 className="mt-0.5 focus-visible:ring-2 focus-visible:ring-indigo-400"
               />
               <span>

@@ -44,6 +44,8 @@ test("a declared duplicate is listed, resolved by an admin with a note, and reop
 
   await page.goto(casePath);
   const note = `Refunded to the customer, ticket E2E-${Date.now()}`;
+  // Nothing is chosen for the admin: submitting without a choice is stopped by the browser.
+  await expect(card.getByRole("radio", { checked: true })).toHaveCount(0);
   await card.getByRole("radio", { name: /^Refunded/ }).check();
   await card.getByLabel(/^Note/).fill(note);
   await card.getByRole("button", { name: "Record resolution" }).click();
@@ -99,6 +101,7 @@ test("a viewer sees the case but cannot resolve it", async ({ page, pageAs, ledg
       }
     },
   );
+  await card.getByRole("radio", { name: /^Not a duplicate/ }).check();
   await card.getByLabel(/^Note/).fill("A viewer should not be able to record this");
   await card.getByRole("button", { name: "Record resolution" }).click();
   await expect.poll(() => held).toBeTruthy();
