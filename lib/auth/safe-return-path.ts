@@ -1,8 +1,20 @@
-/** Only a path on this site may be a place to come back to after sign-in. */
+// Where sign-in may send the user back to. Anything but a path on this site
+// falls back: a link to the real sign-in page must never end on another site.
+
+const BASE = "https://payhook.invalid";
+// Browsers drop tabs and line breaks from a URL and read "\" as "/": to them "/\t/evil.example" is "//evil.example".
+const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+
+/** Only a path on this site may be a place to come back to after sign-in; the result is that path, normalised. */
 export function safeReturnPath(value: string | string[] | undefined | null, fallback = "/overview"): string {
   const path = Array.isArray(value) ? value[0] : value;
-  if (!path || !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\") || path.startsWith("/sign-in")) {
+  if (!path || !path.startsWith("/") || path.startsWith("//") || UNSAFE.test(path)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(path, BASE);
+  } catch {
     return fallback;
   }
-  return path;
+  if (url.origin !== BASE || url.pathname.startsWith("/sign-in")) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -91,3 +91,13 @@ test("signing out ends the session", async ({ page, playwright, run }) => {
     await copy.dispose();
   }
 });
+
+test("a sign-in link cannot send the user to another site", async ({ page, run }) => {
+  // %09 is a tab: the browser drops it, and "/\t/evil.example" would become "//evil.example".
+  await page.goto("/sign-in?callbackUrl=%2F%09%2Fevil.example%2Fphish");
+  await signInThroughForm(page, run.users.viewer);
+  await expect(page).toHaveURL((url) => url.origin === run.baseURL.replace(/\/$/, "") && url.pathname === "/overview");
+  // Signed in already, the sign-in page redirects on the server: the same rule holds there.
+  await page.goto("/sign-in?callbackUrl=%2F%5Cevil.example");
+  await expect(page).toHaveURL((url) => url.origin === run.baseURL.replace(/\/$/, "") && url.pathname === "/overview");
+});
