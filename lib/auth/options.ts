@@ -7,7 +7,7 @@ import { getEnv } from "@/lib/env";
 import { verifyAgainstNothing, verifyPassword } from "@/lib/users/password";
 import { isSessionRevoked, revokeSession } from "./revoked-sessions";
 import { secureSessionCookie } from "./session-cookie";
-import { clearFailedSignIns, recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "./throttle-sign-in";
+import { beginSignInAttempt, endSuccessfulSignIn, throttleSubjects } from "./throttle-sign-in";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
@@ -34,17 +34,15 @@ export function getAuthOptions(): NextAuthOptions {
           if (!email || !password) throw new Error("Enter your email and password.");
           const db = await getDb();
           const subjects = throttleSubjects(email, clientIp(req.headers));
-          const wait = await signInWaitMinutes(db, subjects);
-          if (wait > 0) {
-            throw new Error(`Too many failed sign-ins. Wait ${wait} minute${wait === 1 ? "" : "s"} and try again.`);
+          // Counted as a failure until the password proves right.
+          const attempt = await beginSignInAttempt(db, subjects);
+          if (attempt.wait > 0) {
+            throw new Error(`Too many failed sign-ins. Wait ${attempt.wait} minute${attempt.wait === 1 ? "" : "s"} and try again.`);
           }
           const user = await db.user.findUnique({ where: { email } });
           const valid = user && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : await verifyAgainstNothing(password);
-          if (!user || !valid) {
-            await recordFailedSignIn(db, subjects);
-            throw new Error("Wrong email or password.");
-          }
-          await clearFailedSignIns(db, email);
+          if (!user || !valid) throw new Error("Wrong email or password.");
+          await endSuccessfulSignIn(db, email, attempt);
           return { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role };
         },
       }),

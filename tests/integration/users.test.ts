@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearFailedSignIns, recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "@/lib/auth/throttle-sign-in";
+import {
+  beginSignInAttempt,
+  clearFailedSignIns,
+  endSuccessfulSignIn,
+  recordFailedSignIn,
+  signInWaitMinutes,
+  throttleSubjects,
+} from "@/lib/auth/throttle-sign-in";
+import { getAuthOptions } from "@/lib/auth/options";
+import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { resetEnvCache } from "@/lib/env";
 import { createUser } from "@/lib/users/create-user";
@@ -83,6 +92,47 @@ describe.each(backends)("users and sign-in throttling on %s", (backend) => {
     expect(await signInWaitMinutes(database.db, subjects, new Date(Date.now() + 5 * MINUTE))).toBe(WINDOW_MINUTES - 5);
     // Once the window has passed, the failures no longer count.
     expect(await signInWaitMinutes(database.db, subjects, new Date(Date.now() + (WINDOW_MINUTES + 1) * MINUTE))).toBe(0);
+  });
+
+  it("counts tries sent at once before any password is checked, so only the limit's worth get one", async () => {
+    const subjects = throttleSubjects("burst@example.com", "198.51.100.99");
+    const tries = await Promise.all(Array.from({ length: MAX_FAILURES + 6 }, () => beginSignInAttempt(database.db, subjects)));
+    expect(tries.filter((attempt) => attempt.wait === 0)).toHaveLength(MAX_FAILURES);
+    expect(tries.filter((attempt) => attempt.wait > 0)).toHaveLength(6);
+    expect(await database.db.signInAttempt.count({ where: { subject: { in: subjects } } })).toBe(MAX_FAILURES * 2);
+  });
+
+  it("lets only the limit's worth of wrong passwords sent at once through sign-in itself", async () => {
+    await createUser(database.db, { email: "burst.signin@example.com", password: "the right password", role: "viewer" });
+    // The sign-in provider reads the app's database client: this test's database stands in for it.
+    const holder = globalThis as typeof globalThis & { __payhookDb?: Promise<Db> };
+    const previous = holder.__payhookDb;
+    holder.__payhookDb = Promise.resolve(database.db);
+    try {
+      const credentials = getAuthOptions().providers[0] as unknown as {
+        options: { authorize(credentials: Record<string, string>, request: { headers: Record<string, string> }): Promise<unknown> };
+      };
+      const signIn = (password: string) =>
+        credentials.options.authorize({ email: "burst.signin@example.com", password }, { headers: { "x-forwarded-for": "198.51.100.97" } });
+      // Each password check takes a while (bcrypt): before, every one of these was checked, as none had failed yet.
+      const outcomes = await Promise.allSettled(Array.from({ length: MAX_FAILURES + 4 }, () => signIn("a wrong password")));
+      const messages = outcomes.map((outcome) => (outcome.status === "rejected" ? (outcome.reason as Error).message : "signed in"));
+      expect(messages.filter((message) => message === "Wrong email or password.")).toHaveLength(MAX_FAILURES);
+      expect(messages.filter((message) => message.startsWith("Too many failed sign-ins."))).toHaveLength(4);
+      await expect(signIn("the right password")).rejects.toThrow(/^Too many failed sign-ins\./);
+    } finally {
+      holder.__payhookDb = previous;
+    }
+  });
+
+  it("takes a successful try's count back, and clears the account's failures but not its address's", async () => {
+    const subjects = throttleSubjects("Right@Example.com", "198.51.100.98");
+    for (let i = 0; i < MAX_FAILURES - 2; i++) await recordFailedSignIn(database.db, subjects);
+    const attempt = await beginSignInAttempt(database.db, subjects);
+    expect(attempt).toMatchObject({ wait: 0, attemptIds: [expect.any(String), expect.any(String)] });
+    await endSuccessfulSignIn(database.db, "right@example.com", attempt);
+    expect(await database.db.signInAttempt.count({ where: { subject: subjects[0] } })).toBe(0);
+    expect(await database.db.signInAttempt.count({ where: { subject: subjects[1] } })).toBe(MAX_FAILURES - 2);
   });
 
   it("makes an address wait after failures spread over several accounts", async () => {
