@@ -32,6 +32,8 @@ const envSchema = z.object({
   PAYCOOLS_PUBLIC_KEY: optionalString,
   PAYCOOLS_ID_PUBLIC_KEY: optionalString,
   PAYERMAX_PUBLIC_KEY: optionalString,
+  /** This merchant's PayerMax merchant id(s), comma-separated: a notification for any other is refused. */
+  PAYERMAX_MERCHANT_IDS: optionalString,
   PAYCOOLS_AMOUNT_EXPONENTS: optionalString,
   PAYCOOLS_ID_AMOUNT_EXPONENTS: optionalString,
   NEXTAUTH_SECRET: optionalString,

@@ -30,6 +30,7 @@ const ERROR_CODES = [
   "provider_not_configured",
   "provider_misconfigured",
   "internal_error",
+  "merchant_mismatch",
 ];
 
 

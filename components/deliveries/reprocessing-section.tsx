@@ -10,6 +10,7 @@ const WHY_REFUSED: Record<string, string> = {
   internal_error: "This notification was signed correctly, but an error in Payhook kept it from being stored.",
   provider_misconfigured: "This notification was signed correctly, but the provider's configuration in Payhook was wrong at the time.",
   provider_not_configured: "This request arrived while the provider's key was not configured, so its signature was never checked.",
+  merchant_mismatch: "This notification was signed correctly, but for a merchant id this ledger was not configured to accept.",
 };
 const WHAT_REPROCESSING_DOES =
   "Reprocessing checks the signature with the keys configured now, parses the stored bytes and records the result on its transaction. If it still fails, you will see the current reason and nothing changes.";

@@ -36,7 +36,7 @@ type Candidate = {
 };
 
 /** Refusals that came after the signature verified: the notification was genuine. */
-export const REFUSED_AFTER_VERIFYING = ["payload_invalid", "internal_error", "provider_misconfigured"];
+export const REFUSED_AFTER_VERIFYING = ["payload_invalid", "internal_error", "provider_misconfigured", "merchant_mismatch"];
 /** Refused before any check could run, for want of the provider's key: reprocessing is the first check. */
 export const REFUSED_BEFORE_VERIFYING = ["provider_not_configured"];
 

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PAYERMAX_MERCHANT_ID } from "@/lib/demo/catalogue";
 import { getEnv } from "@/lib/env";
 import { PROVIDER_NAMES, type ProviderName, PUBLIC_KEY_VARIABLES } from "@/lib/providers/public-key-variables";
 
@@ -107,6 +108,8 @@ export function ensureDevEnv(options: DevEnvOptions = {}): DevEnvResult {
   const wanted: [string, () => string][] = [
     ["NEXTAUTH_SECRET", () => randomBytes(32).toString("base64url")],
     ["NEXTAUTH_URL", () => `http://localhost:${port}`],
+    // The demo's and the simulator's PayerMax merchant: notifications for any other are refused, as in production.
+    ["PAYERMAX_MERCHANT_IDS", () => PAYERMAX_MERCHANT_ID],
   ];
   const generatedKeys: DevProvider[] = [];
   for (const provider of DEV_PROVIDERS) {

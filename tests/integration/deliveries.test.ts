@@ -249,6 +249,35 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     expect((await db.delivery.findUniqueOrThrow({ where: { id: forged.id } })).reprocessedAt).toBeNull();
   });
 
+  it("refuses a genuine PayerMax notification for another merchant id, and reprocesses it once the id is added", async () => {
+    const saved = process.env.PAYERMAX_MERCHANT_IDS;
+    const configure = (ids: string | undefined) => {
+      if (ids === undefined) delete process.env.PAYERMAX_MERCHANT_IDS;
+      else process.env.PAYERMAX_MERCHANT_IDS = ids;
+      resetEnvCache();
+    };
+    try {
+      configure("SP00000001, SP35661109");
+      expect((await send(db, "payermax", request("payermax", sign("payermax", payermaxBody({ amount: "1.11" }))))).status).toBe(200);
+
+      // Signed with PayerMax's own key, as every PayerMax merchant's notifications are, but for someone else.
+      const foreign = sign("payermax", { ...payermaxBody({ amount: "2.22" }), merchantId: "SP99999999" });
+      const response = await send(db, "payermax", request("payermax", foreign));
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({ error: { code: "merchant_mismatch", message: expect.stringMatching(/"SP99999999".*PAYERMAX_MERCHANT_IDS/) } });
+      expect(await db.transaction.count({ where: { provider: "payermax", amount: "2.22" } })).toBe(0);
+      const [refused] = (await findDeliveries(db, parse({ errorCode: "merchant_mismatch" }), 1)).rows;
+      expect((await db.delivery.findUniqueOrThrow({ where: { id: refused!.id } })).signatureValid).toBe(true);
+
+      expect(await reprocessDelivery(db, admin, refused!.id)).toMatchObject({ ok: false, code: "still_rejected", errorCode: "merchant_mismatch" });
+      configure("SP00000001,SP35661109,SP99999999");
+      expect(await reprocessDelivery(db, admin, refused!.id)).toMatchObject({ ok: true, outcome: "accepted" });
+      expect(await db.transaction.count({ where: { provider: "payermax", amount: "2.22" } })).toBe(1);
+    } finally {
+      configure(saved);
+    }
+  });
+
   it("reads PayerMax's signature from the stored headers, and records a retry that was accepted meanwhile as a duplicate", async () => {
     const signed = sign("payermax", payermaxBody({ amount: "10.01" }));
     const originalId = await storeAsOnceRejected(db, "payermax", signed, new Date(Date.UTC(2026, 2, 12, 4, 0)));

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseKeyring } from "@/lib/providers/keyring";
 import { DEV_PROVIDERS, devKeyPath, ensureDevEnv, PUBLIC_KEY_VARIABLES, readDevPrivateKey } from "@/scripts/lib/dev-env";
 
-const VARIABLES = ["NEXTAUTH_SECRET", "NEXTAUTH_URL", ...Object.values(PUBLIC_KEY_VARIABLES)];
+const VARIABLES = ["NEXTAUTH_SECRET", "NEXTAUTH_URL", "PAYERMAX_MERCHANT_IDS", ...Object.values(PUBLIC_KEY_VARIABLES)];
 
 function readEnvFile(root: string): Map<string, string> {
   const values = new Map<string, string>();
@@ -37,6 +37,7 @@ describe("ensureDevEnv", () => {
     expect([...env.keys()].sort()).toEqual([...VARIABLES].sort());
     expect(Buffer.from(env.get("NEXTAUTH_SECRET") ?? "", "base64url")).toHaveLength(32);
     expect(env.get("NEXTAUTH_URL")).toBe("http://localhost:3100");
+    expect(env.get("PAYERMAX_MERCHANT_IDS")).toBe("SP35661109");
     expect(readFileSync(path.join(root, ".env.local"), "utf8")).not.toContain("PRIVATE KEY");
 
     for (const provider of DEV_PROVIDERS) {

@@ -7,6 +7,16 @@ import { payermaxBodySchema } from "./body";
 import { normalisePayermax } from "./normalise";
 
 // PayerMax signs the raw request body; the signature travels in the `sign` header.
+// PayerMax signs every merchant's notifications with its own key, so a
+// signature proves a notification came from PayerMax, not that it is this
+// merchant's: with PAYERMAX_MERCHANT_IDS set, one for another merchant id
+// (another PayerMax merchant replaying their own genuine notifications here)
+// is refused.
+
+function merchantIds(): string[] | null {
+  const configured = getEnv().PAYERMAX_MERCHANT_IDS;
+  return configured ? configured.split(",").map((id) => id.trim()).filter(Boolean) : null;
+}
 
 export const payermax: ProviderAdapter = {
   name: "payermax",
@@ -23,6 +33,14 @@ export const payermax: ProviderAdapter = {
     if (!decoded.ok) return decoded;
     const body = payermaxBodySchema.safeParse(decoded.value);
     if (!body.success) return fail(422, "payload_invalid", describeSchemaError(body.error, ""));
+    const ours = merchantIds();
+    if (ours && !ours.includes(body.data.merchantId)) {
+      return fail(
+        422,
+        "merchant_mismatch",
+        `merchantId "${body.data.merchantId}" is not one of this merchant's (PAYERMAX_MERCHANT_IDS): the notification is genuine but not for this ledger; if it is yours, add the id and reprocess it`,
+      );
+    }
     return { ok: true, value: normalisePayermax(body.data, decoded.value) };
   },
 };
