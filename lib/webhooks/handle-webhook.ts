@@ -28,11 +28,14 @@ export type WebhookDeps = {
 
 const defaultDeps: WebhookDeps = { db: getDb, findProvider, now: () => new Date() };
 
-function unavailable(): Response {
+function unavailable(timedOut = false): Response {
   return errorResponse(
     503,
     "database_unavailable",
-    "the ledger's database is unreachable, so the notification was not stored: retry later",
+    timedOut
+      ? // The write may still commit after this answer: the retry is then recognised and acknowledged as a duplicate.
+        "the ledger's database did not answer in time, so the notification was not acknowledged (it may yet be stored; a retry is recognised): retry later"
+      : "the ledger's database is unreachable, so the notification was not stored: retry later",
     { "Retry-After": RETRY_AFTER_SECONDS },
   );
 }
@@ -113,7 +116,7 @@ export async function handleWebhook(request: Request, providerName: string, deps
       DATABASE_DEADLINE_MS,
     );
   } catch (error) {
-    if (error instanceof DeadlineExceeded || isDatabaseUnavailable(error)) return unavailable();
+    if (error instanceof DeadlineExceeded || isDatabaseUnavailable(error)) return unavailable(error instanceof DeadlineExceeded);
     console.error(`[webhook:${provider.name}] ingest failed`, describe(error));
     // The ingest rolled back; the request is still kept, so the failure shows on the Deliveries page.
     return reject({
