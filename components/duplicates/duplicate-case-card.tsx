@@ -93,7 +93,7 @@ export function DuplicateCaseCard({
         <div>
           {actions ? (
             c.state === "open" ? (
-              <ResolveCaseForm caseId={c.id} action={actions.resolve} />
+              <ResolveCaseForm caseId={c.id} paymentsSeen={c.payments.length} action={actions.resolve} />
             ) : (
               <ReopenCaseForm caseId={c.id} action={actions.reopen} />
             )

@@ -13,7 +13,7 @@ const HELP: Record<(typeof RESOLUTIONS)[number], string> = {
 };
 
 /** An admin's decision about one case. Viewers never get this form; the action refuses them anyway. */
-export function ResolveCaseForm({ caseId, action }: { caseId: string; action: Action }) {
+export function ResolveCaseForm({ caseId, paymentsSeen, action }: { caseId: string; paymentsSeen: number; action: Action }) {
   const [result, submit, pending] = useActionState(action, null);
   // Nothing chosen until the admin chooses: a default would make one stray click record the weightiest outcome.
   const [resolution, setResolution] = useState<string | null>(null);
@@ -22,6 +22,8 @@ export function ResolveCaseForm({ caseId, action }: { caseId: string; action: Ac
   return (
     <form action={submit} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-3">
       <input type="hidden" name="caseId" value={caseId} />
+      {/* The decision covers the payments shown: the server refuses it if more have arrived since. */}
+      <input type="hidden" name="paymentsSeen" value={paymentsSeen} />
       <fieldset>
         <legend className="text-sm font-semibold text-slate-900">Record a resolution</legend>
         <div className="mt-2 flex flex-wrap gap-x-5 gap-y-2">

@@ -24,6 +24,11 @@ export const resolveCaseInputSchema = z
     caseId: z.guid({ error: "This duplicate case id is not valid." }),
     resolution: z.enum(RESOLUTIONS, { error: "Choose a resolution: refunded, not a duplicate, or other." }),
     note: noteSchema,
+    /** How many payments the admin saw in the case: the decision is about those, so it is refused if there are more now. */
+    paymentsSeen: z.preprocess(
+      (value) => (value === null || value === "" ? undefined : value),
+      z.coerce.number({ error: "The number of payments seen must be a whole number." }).int().min(0).optional(),
+    ),
   })
   .refine((input) => input.resolution !== "other" || input.note !== null, {
     path: ["note"],
@@ -41,12 +46,35 @@ export function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? "The request is not valid.";
 }
 
+/** Thrown inside the transaction to roll the resolution back: the case changed under the admin's eyes. */
+class CaseChanged extends Error {
+  constructor(readonly payments: number) {
+    super("the case's payments changed");
+  }
+}
+
 export async function resolveDuplicateCase(db: Db, user: CaseActor, input: unknown): Promise<CaseActionResult> {
   if (user.role !== "admin") return { ok: false, message: "Only an admin can resolve a duplicate payment." };
   const parsed = resolveCaseInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
-  const { caseId, resolution, note } = parsed.data;
+  const { caseId, resolution, note, paymentsSeen } = parsed.data;
 
+  try {
+    return await resolveOpenCase(db, user, { caseId, resolution, note, paymentsSeen });
+  } catch (error) {
+    if (!(error instanceof CaseChanged)) throw error;
+    return {
+      ok: false,
+      message: `Another payment arrived for this order since the page was loaded: the case now has ${error.payments}, not ${paymentsSeen}. Reload the page and decide again.`,
+    };
+  }
+}
+
+function resolveOpenCase(
+  db: Db,
+  user: CaseActor,
+  { caseId, resolution, note, paymentsSeen }: { caseId: string; resolution: (typeof RESOLUTIONS)[number]; note: string | null; paymentsSeen?: number },
+): Promise<CaseActionResult> {
   return runTransaction(db, async (tx) => {
     const at = new Date();
     // Only an open case changes: of two admins resolving at once, the second finds it resolved.
@@ -62,6 +90,12 @@ export async function resolveDuplicateCase(db: Db, user: CaseActor, input: unkno
       if (!current) return { ok: false, message: "There is no such duplicate case: it may have been removed." };
       const by = current.resolvedBy ? ` by ${current.resolvedBy.email}` : "";
       return { ok: false, message: `This case was already resolved${by}. Reload the page to see its resolution.` };
+    }
+    // The update holds the case's row until COMMIT, and an ingest linking a further payment writes that row
+    // (open_duplicate_case) before it commits: counted now, the payments are the ones the resolution covers.
+    if (paymentsSeen !== undefined) {
+      const payments = await tx.transaction.count({ where: { duplicateCaseId: caseId } });
+      if (payments !== paymentsSeen) throw new CaseChanged(payments);
     }
     await tx.duplicateCaseAction.create({ data: { caseId, action: "resolved", resolution, note, userId: user.id, at } });
     return { ok: true };

@@ -186,6 +186,25 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect(again.overpaid).toEqual([{ currency: "IDR", amount: "14" }]);
   });
 
+  it("refuses a resolution made on fewer payments than the case has now, changing nothing", async () => {
+    const orderId = await paycoolsPaid(db, [{ amount: 1200 }, { amount: 1200 }]);
+    const seen = await caseFor(db, "paycools", orderId);
+    expect(seen.payments).toHaveLength(2);
+    // A third payment arrives while the admin reads the page.
+    await deliver(db, "paycools", paycoolsParam({ orderId, amount: 1200, referenceNumber: null }));
+
+    const stale = await resolveDuplicateCase(db, admin, { caseId: seen.id, resolution: "refunded", paymentsSeen: String(seen.payments.length) });
+    expect(stale).toEqual({ ok: false, message: expect.stringMatching(/the case now has 3, not 2\. Reload the page/) });
+    const after = await caseFor(db, "paycools", orderId);
+    expect(after).toMatchObject({ state: "open", resolution: null, resolvedAt: null });
+    expect(after.actions).toEqual([]);
+
+    expect(await resolveDuplicateCase(db, admin, { caseId: seen.id, resolution: "refunded", paymentsSeen: "3" })).toEqual({ ok: true });
+    // Without the count (a script, say), the resolution stands on the case as it is.
+    const other = await caseFor(db, "paycools", await paycoolsPaid(db, [{ amount: 1300 }, { amount: 1300 }]));
+    expect(await resolveDuplicateCase(db, admin, { caseId: other.id, resolution: "not_duplicate", paymentsSeen: null })).toEqual({ ok: true });
+  });
+
   it("leaves a case alone when a payment already in it reports its success again in another event", async () => {
     const orderId = await paycoolsPaid(db, [{ amount: 900 }, { amount: 900 }]);
     const before = await caseFor(db, "paycools", orderId);

@@ -30,6 +30,7 @@ export async function resolveCaseAction(_previous: CaseActionResult | null, form
       caseId: text(form, "caseId"),
       resolution: text(form, "resolution"),
       note: text(form, "note"),
+      paymentsSeen: text(form, "paymentsSeen"),
     }),
   );
 }
