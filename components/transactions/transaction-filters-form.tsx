@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useRef, type FormEvent } from "react";
+import { useRef, type FormEvent, type ReactNode } from "react";
 import { FILTER_CONTROL, FILTER_LABEL, FilterSelect, PROVIDER_OPTIONS, sameLabel } from "@/components/ui/filter-select";
 import { rememberFocus, useRestoredFocus } from "@/components/ui/use-restored-focus";
 import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
@@ -13,6 +13,23 @@ import { useTransactionsNavigation } from "./use-transactions-navigation";
 
 const CURRENCIES = ["IDR", "PHP", "MYR", "THB", "RUB", "USD", "SGD", "VND", "BRL", "EUR"];
 
+
+/** A yes/no filter that applies at once, sent as `name=1` when ticked. */
+function FilterCheckbox({ name, checked, onChange, children }: { name: string; checked: boolean; onChange: () => void; children: ReactNode }) {
+  return (
+    <label className="flex items-center gap-2 text-sm text-slate-700">
+      <input
+        type="checkbox"
+        name={name}
+        value="1"
+        defaultChecked={checked}
+        onChange={onChange}
+        className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
+      />
+      {children}
+    </label>
+  );
+}
 
 function text(form: FormData, name: string): string | undefined {
   const value = form.get(name);
@@ -119,28 +136,12 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
           <input type="date" name="to" defaultValue={query.to ?? ""} className={FILTER_CONTROL} />
         </label>
         <div className="flex flex-col justify-end gap-1 pb-1">
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              name="duplicates"
-              value="1"
-              defaultChecked={query.duplicates}
-              onChange={submitNow}
-              className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
-            />
+          <FilterCheckbox name="duplicates" checked={query.duplicates} onChange={submitNow}>
             Duplicates only
-          </label>
-          <label className="flex items-center gap-2 text-sm text-slate-700">
-            <input
-              type="checkbox"
-              name="conflicts"
-              value="1"
-              defaultChecked={query.conflicts}
-              onChange={submitNow}
-              className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-2 focus:ring-indigo-300"
-            />
+          </FilterCheckbox>
+          <FilterCheckbox name="conflicts" checked={query.conflicts} onChange={submitNow}>
             Conflicting final states only
-          </label>
+          </FilterCheckbox>
         </div>
       </div>
     </form>

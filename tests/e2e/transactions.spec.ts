@@ -167,3 +167,22 @@ test("the time zone picker changes how times are shown", async ({ page, ledger }
   await page.goto(`/transactions?q=${sent.orderId}`);
   await expect(time).toHaveText(zoned(iso!, "America/New_York"));
 });
+
+test("transactions with conflicting final states can be listed on their own", async ({ page, ledger }) => {
+  const paid = await ledger.send("paycools", { amount: 777700 });
+  // The same transaction reported failed afterwards: Payhook keeps the first final state and flags the conflict.
+  await ledger.send("paycools", { orderId: paid.orderId, transactionId: paid.providerTransactionId, failed: true, amount: 777700 });
+  const other = await ledger.send("paycools");
+
+  await page.goto("/transactions");
+  await expect(rowOf(page, other.orderId)).toHaveCount(1);
+  const onlyConflicts = page.getByRole("checkbox", { name: "Conflicting final states only" });
+  await onlyConflicts.focus();
+  await onlyConflicts.check();
+  await expect(page).toHaveURL((url) => url.pathname === "/transactions" && url.searchParams.get("conflicts") === "1");
+  await expect(rowOf(page, paid.orderId)).toHaveCount(1);
+  await expect(rowOf(page, paid.orderId)).toContainText("conflict");
+  await expect(rowOf(page, other.orderId)).toHaveCount(0);
+  await expect(onlyConflicts).toBeFocused();
+  await expect(onlyConflicts).toBeChecked();
+});
