@@ -1,6 +1,7 @@
 import { getDb, type Db } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
+import { REFUSED_BEFORE_VERIFYING } from "@/lib/deliveries/reprocess-delivery";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider, providers } from "@/lib/providers/registry";
@@ -16,6 +17,15 @@ import { DeadlineExceeded, withDeadline } from "./with-deadline";
 // acknowledged before the ingest's database transaction has committed.
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * What is kept of the body of a refusal no signature vouches for (a forged or
+ * unsigned request, a body that is not JSON, one over the limit). Every real
+ * notification fits, so an integration engineer still sees exactly what came;
+ * a sender without a key fills the database at a sixteenth of the pace. A body
+ * a signature verified, or that reprocessing will verify (the provider's key
+ * was not configured yet), is kept whole.
+ */
+export const UNVERIFIED_BODY_BYTES = 64 * 1024;
 const RETRY_AFTER_SECONDS = "30";
 /** Past this, a database that stopped answering is treated as away: 503, and the provider retries. */
 export const DATABASE_DEADLINE_MS = 4_000;
@@ -59,9 +69,14 @@ export async function handleWebhook(request: Request, providerName: string, deps
   };
 
   const reject = async (rejection: Rejection, headers?: HeadersInit): Promise<Response> => {
+    const vouched = rejection.signatureValid === true || REFUSED_BEFORE_VERIFYING.includes(rejection.errorCode);
+    const kept =
+      vouched || delivery.body.length <= UNVERIFIED_BODY_BYTES
+        ? delivery
+        : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
     try {
       await withDeadline(
-        deps.db().then((db) => recordRejectedDelivery(db, delivery, rejection)),
+        deps.db().then((db) => recordRejectedDelivery(db, kept, rejection)),
         DATABASE_DEADLINE_MS,
       );
     } catch (error) {

@@ -5,7 +5,7 @@ import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signPaycools, signPayermax, type SignedRequest } from "@/lib/simulator/sign";
-import { DATABASE_DEADLINE_MS, handleWebhook, MAX_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
+import { DATABASE_DEADLINE_MS, handleWebhook, MAX_BODY_BYTES, UNVERIFIED_BODY_BYTES, type WebhookDeps } from "@/lib/webhooks/handle-webhook";
 import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, makeKeyPair, type ProviderName } from "../helpers/test-keys";
 
@@ -97,13 +97,30 @@ describe.each(backends)("webhook routes on %s", (backend) => {
     expect(await lastDelivery("payermax")).toMatchObject({ outcome: "rejected", httpStatus: 405, method: "GET" });
   });
 
-  it("answers 413 for a body over 1 MiB and keeps only the first MiB", async () => {
+  it("answers 413 for a body over 1 MiB, keeping its first 64 KiB and its size read", async () => {
     const huge = Buffer.alloc(MAX_BODY_BYTES + 10, 0x20);
     const response = await post("paycools", { body: huge, headers: { "content-type": "application/json" } });
     expect(response.status).toBe(413);
     const delivery = await lastDelivery("paycools");
     expect(delivery).toMatchObject({ outcome: "rejected", errorCode: "body_too_large", bodyTruncated: true });
-    expect(delivery.body.length).toBe(MAX_BODY_BYTES);
+    expect(delivery.body.length).toBe(UNVERIFIED_BODY_BYTES);
+    expect(delivery.bodySize).toBeGreaterThan(MAX_BODY_BYTES);
+  });
+
+  it("keeps an unsigned body up to 64 KiB, and a signed one whole even when refused", async () => {
+    const unsigned = Buffer.from(JSON.stringify({ param: "x".repeat(100_000), sign: "AAAA" }));
+    expect((await post("paycools", { body: unsigned, headers: { "content-type": "application/json" } })).status).toBe(401);
+    const refused = await lastDelivery("paycools");
+    expect(refused).toMatchObject({ errorCode: "signature_invalid", bodyTruncated: true, bodySize: unsigned.length });
+    expect(Buffer.from(refused.body).equals(unsigned.subarray(0, UNVERIFIED_BODY_BYTES))).toBe(true);
+
+    // Genuine, and refused by its schema: reprocessing needs every byte.
+    const genuine = signed("payermax", { ...payermaxBody(), status: 3, padding: "p".repeat(100_000) });
+    const response = await post("payermax", genuine);
+    expect(response.status).toBe(422);
+    const kept = await lastDelivery("payermax");
+    expect(kept).toMatchObject({ errorCode: "payload_invalid", signatureValid: true, bodyTruncated: false });
+    expect(Buffer.from(kept.body).equals(genuine.body)).toBe(true);
   });
 
   it("answers 401 for a missing signature, a forged one, and one made with an unconfigured key", async () => {

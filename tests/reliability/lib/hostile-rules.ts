@@ -1,6 +1,7 @@
 import { verify, type KeyObject } from "node:crypto";
 import { PROVIDERS, type Provider } from "./keys";
 import type { HostileRequest } from "./hostile-requests";
+import { UNVERIFIED_BODY_BYTES } from "@/lib/webhooks/handle-webhook";
 
 // The rules every hostile request is held to, judged by an oracle that works
 // out on its own — from the bytes sent and the configured public keys —
@@ -96,7 +97,9 @@ export function brokenRules(request: HostileRequest, oracle: Oracle, answer: Ans
     return broken;
   }
   const delivery = stored[0]!;
-  const sentPrefix = request.body.subarray(0, maxBodyBytes);
+  // A body no signature vouches for is kept up to UNVERIFIED_BODY_BYTES; a verified one (or one refused for want of a key) up to the limit.
+  const vouched = delivery.signatureValid === true || delivery.errorCode === "provider_not_configured";
+  const sentPrefix = request.body.subarray(0, vouched ? maxBodyBytes : Math.min(maxBodyBytes, UNVERIFIED_BODY_BYTES));
   // A wrong method is refused before the body is read: its delivery keeps the method and the reason, not the body.
   const bodiless = request.method !== "POST" && delivery.body.length === 0;
   if (!bodiless && !delivery.body.equals(sentPrefix)) broken.push(`stored body (${delivery.body.length} bytes) differs from the ${sentPrefix.length} bytes sent`);
