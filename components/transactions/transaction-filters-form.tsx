@@ -36,7 +36,9 @@ function text(form: FormData, name: string): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
-export function TransactionFiltersForm({ query, clearHref }: { query: TransactionQuery; clearHref: string }) {
+export function TransactionFiltersForm({ query, timeZone, clearHref }: { query: TransactionQuery; timeZone: string; clearHref: string }) {
+  // Dates are whole days in a zone, and the link says which: opened by someone in another zone, it selects the same rows.
+  const datesZone = query.tz ?? timeZone;
   const { navigate, pending } = useTransactionsNavigation(query);
   const formRef = useRef<HTMLFormElement>(null);
   useRestoredFocus(formRef);
@@ -54,6 +56,7 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
       channel: text(form, "channel"),
       from: text(form, "from"),
       to: text(form, "to"),
+      tz: text(form, "from") || text(form, "to") ? datesZone : undefined,
       duplicates: form.get("duplicates") === "1",
       conflicts: form.get("conflicts") === "1",
       q: text(form, "q"),
@@ -144,6 +147,9 @@ export function TransactionFiltersForm({ query, clearHref }: { query: Transactio
           </FilterCheckbox>
         </div>
       </div>
+      {query.tz && query.tz !== timeZone && (query.from || query.to) ? (
+        <p className="text-xs text-slate-600">The dates in this link are whole days in {query.tz}; times are shown in {timeZone}.</p>
+      ) : null}
     </form>
   );
 }

@@ -70,8 +70,9 @@ type Condition = { prisma: Prisma.TransactionWhereInput; sql: Prisma.Sql };
  * an ORDER BY that makes it read and sort every match (see countTransactions),
  * and for the export's batches (see findTransactionBatch).
  */
-function conditions(filters: TransactionFilters, timeZone: string): Condition[] {
+function conditions(filters: TransactionFilters, viewerTimeZone: string): Condition[] {
   const list: Condition[] = [];
+  const timeZone = datesTimeZone(filters, viewerTimeZone);
   if (filters.provider) list.push({ prisma: { provider: filters.provider }, sql: Prisma.sql`provider = ${filters.provider}` });
   if (filters.kind) list.push({ prisma: { kind: filters.kind }, sql: Prisma.sql`kind = CAST(${filters.kind}::text AS "TransactionKind")` });
   if (filters.status) {
@@ -104,7 +105,12 @@ function conditions(filters: TransactionFilters, timeZone: string): Condition[] 
   return list;
 }
 
-/** The WHERE for the filters. Dates are whole days in `timeZone`; `to` is inclusive. */
+/** The zone the query's dates are whole days in: the one its link names, else the viewer's. */
+export function datesTimeZone(filters: Pick<TransactionFilters, "tz">, viewerTimeZone: string): string {
+  return filters.tz ?? viewerTimeZone;
+}
+
+/** The WHERE for the filters. Dates are whole days in the query's zone (datesTimeZone); `to` is inclusive. */
 export function transactionWhere(filters: TransactionFilters, timeZone: string): Prisma.TransactionWhereInput {
   const list = conditions(filters, timeZone);
   return list.length > 0 ? { AND: list.map((condition) => condition.prisma) } : {};

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PROVIDER_LABELS } from "@/lib/format";
+import { isValidTimeZone, PROVIDER_LABELS } from "@/lib/format";
 import {
   DEFAULT_PAGE_SIZE,
   KINDS,
@@ -73,6 +73,7 @@ export const transactionQueryFields = {
   channel: z.string().max(64, "must be at most 64 characters").refine(noNul, "must not contain a NUL character").optional(),
   from: calendarDate.optional(),
   to: calendarDate.optional(),
+  tz: z.string().max(64).refine(isValidTimeZone, "must be an IANA time zone such as Asia/Jakarta").optional(),
   duplicates: flag,
   conflicts: flag,
   q: z.string().max(128, "must be at most 128 characters").refine(noNul, "must not contain a NUL character").optional(),

@@ -24,6 +24,11 @@ export type TransactionQuery = {
   channel?: string;
   from?: string;
   to?: string;
+  /**
+   * The zone `from` and `to` are whole days in. Links and exports carry it, so
+   * one link selects the same rows for everyone; absent, the viewer's zone.
+   */
+  tz?: string;
   duplicates: boolean;
   /** Only transactions a provider reported two different final states for. */
   conflicts: boolean;
@@ -45,6 +50,7 @@ export const QUERY_PARAMETERS = [
   "channel",
   "from",
   "to",
+  "tz",
   "duplicates",
   "conflicts",
   "q",
@@ -63,6 +69,7 @@ export const DEFAULT_QUERY: TransactionQuery = {
   channel: undefined,
   from: undefined,
   to: undefined,
+  tz: undefined,
   duplicates: false,
   conflicts: false,
   q: undefined,

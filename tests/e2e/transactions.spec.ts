@@ -186,3 +186,42 @@ test("transactions with conflicting final states can be listed on their own", as
   await expect(onlyConflicts).toBeFocused();
   await expect(onlyConflicts).toBeChecked();
 });
+
+test("a link with dates names their zone, so a viewer elsewhere gets the same rows", async ({ page, ledger, run }) => {
+  const sent = await ledger.send("paycools");
+  const { firstSeenAt } = await ledger.transaction(sent);
+  // Twenty-five hours apart: any instant falls on different dates in these two zones.
+  const east = "Pacific/Kiritimati";
+  const west = "Pacific/Pago_Pago";
+  const day = (zone: string) => zoned(firstSeenAt, zone).slice(0, 10);
+  expect(day(east)).not.toBe(day(west));
+  // The zone a user picked (the picker's cookies): the browser's own zone no longer replaces it.
+  const viewFrom = (zone: string) =>
+    page.context().addCookies([
+      { name: "payhook_tz", value: zone, url: run.baseURL },
+      { name: "payhook_tz_chosen", value: "1", url: run.baseURL },
+    ]);
+
+  await viewFrom(east);
+  await page.goto(`/transactions?q=${sent.orderId}`);
+  await page.getByLabel("First seen from").fill(day(east));
+  await page.getByLabel("First seen to").fill(day(east));
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get("from") === day(east) && url.searchParams.get("tz") === east);
+  await expect(rowOf(page, sent.orderId)).toHaveCount(1);
+  const link = page.url();
+
+  // The same link, opened by someone whose dates are a day behind.
+  await viewFrom(west);
+  await page.goto(link);
+  await expect(rowOf(page, sent.orderId)).toHaveCount(1);
+  await expect(page.getByText(`The dates in this link are whole days in ${east}; times are shown in ${west}.`)).toBeVisible();
+  const exportHref = await page.getByRole("link", { name: "Download CSV" }).getAttribute("href");
+  expect(new URL(exportHref!, run.baseURL).searchParams.get("tz")).toBe(east);
+
+  // Without the zone, those dates are days in the viewer's zone, where the transaction falls on another day.
+  const bare = new URL(link);
+  bare.searchParams.delete("tz");
+  await page.goto(bare.toString());
+  await expect(rowOf(page, sent.orderId)).toHaveCount(0);
+});

@@ -179,6 +179,14 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(idsOf(open).sort()).toEqual(expected(Date.UTC(2024, 2, 3), Infinity));
     const upTo = await allPages(query({ to: "2024-03-01" }), "UTC");
     expect(idsOf(upTo).sort()).toEqual(expected(0, Date.UTC(2024, 2, 2)));
+
+    // A link that names its zone selects the same rows whatever the viewer's zone, in the list, the count and the export.
+    const linked = query({ from: "2024-03-02", to: "2024-03-02", tz: JAKARTA });
+    expect(idsOf(await allPages(linked, "UTC")).sort()).toEqual(idsOf(jakarta).sort());
+    expect(await countTransactions(database.db, linked, "America/New_York")).toMatchObject({ value: jakarta.length });
+    const exported = parseCsv(await readAll(streamTransactionsCsv(database.db, linked, "UTC"))).slice(1);
+    expect(exported.map((row) => row[5]).sort()).toEqual(idsOf(jakarta).sort());
+    expect(exported.every((row) => row[1] === "UTC")).toBe(true);
   });
 
   it("searches merchant order ids, provider transaction ids and reference numbers exactly", async () => {
@@ -351,6 +359,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
       channel: undefined,
       from: undefined,
       to: undefined,
+      tz: undefined,
       duplicates: false,
       conflicts: false,
       q: "ORDER-1",
@@ -371,6 +380,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
       ["pageSize=7", "pageSize"],
       ["page=0", "page"],
       ["conflicts=yes", "conflicts"],
+      ["tz=Mars/Olympus", "tz"],
       ["page=abc", "page"],
       ["sort=id", "sort"],
       ["from=2024-02-30", "from"],

@@ -102,4 +102,5 @@ export type ListedTransaction = {
   status: string;
   duplicateCaseId: string | null;
   duplicateSource: string | null;
+  firstSeenAt: string;
 };

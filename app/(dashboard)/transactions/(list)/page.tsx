@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
-import { countTransactions, findTransactions, type TransactionTotal } from "@/lib/transactions/find-transactions";
+import { countTransactions, datesTimeZone, findTransactions, type TransactionTotal } from "@/lib/transactions/find-transactions";
 import { hasFilters, parseTransactionQuery, toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-filters";
 
 export const metadata: Metadata = { title: "Transactions" };
@@ -37,7 +37,9 @@ export default async function TransactionsPage({ searchParams }: Props) {
 
   const filtered = hasFilters(query);
   const clearHref = href({ sort: query.sort, dir: query.dir, pageSize: query.pageSize });
-  const exportHref = href({ ...query, page: undefined, pageSize: undefined }, "/api/transactions/export");
+  const datesZone = datesTimeZone(query, timeZone);
+  // The file names the zone its dates are days in, so it holds the same rows whoever opens the link.
+  const exportHref = href({ ...query, tz: query.from || query.to ? datesZone : undefined, page: undefined, pageSize: undefined }, "/api/transactions/export");
   const rows = page.rows.map((row) => toTableRow(row, timeZone));
   const before = (query.page - 1) * query.pageSize;
   const rowCount = page.hasNextPage ? Math.max(total.value, before + query.pageSize + 1) : before + rows.length;
@@ -64,7 +66,7 @@ export default async function TransactionsPage({ searchParams }: Props) {
   } else if (filtered) {
     body = (
       <EmptyState title="No transactions match these filters">
-        Dates are whole days in {timeZone}; searches match an id or number exactly.{" "}
+        Dates are whole days in {datesZone}; searches match an id or number exactly.{" "}
         <Link href={clearHref} className="text-indigo-700 underline">Clear filters</Link>
       </EmptyState>
     );
@@ -91,7 +93,7 @@ export default async function TransactionsPage({ searchParams }: Props) {
           </a>
         }
       />
-      <TransactionFiltersForm key={filterKey} query={query} clearHref={clearHref} />
+      <TransactionFiltersForm key={filterKey} query={query} timeZone={timeZone} clearHref={clearHref} />
       {body}
     </>
   );
