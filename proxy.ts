@@ -9,6 +9,7 @@
 //    APIs answer 401 JSON. Each page, route and action checks the session again.
 import { NextResponse, type NextRequest } from "next/server";
 import { crossSiteOrigin } from "@/lib/auth/cross-site";
+import { RETURN_TO_HEADER } from "@/lib/auth/safe-return-path";
 import { readSessionToken } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
@@ -51,6 +52,8 @@ export async function proxy(request: NextRequest) {
     const headers = new Headers(request.headers);
     headers.set("content-security-policy", csp);
     headers.set("x-nonce", nonce);
+    // Where the dashboard's layout sends a user back to when their session turns out to be revoked (it has no URL of its own).
+    headers.set(RETURN_TO_HEADER, `${pathname}${search}`);
     response = NextResponse.next({ request: { headers } });
   } else if (pathname.startsWith("/api/")) {
     response = NextResponse.json({ error: { code: "unauthenticated", message: "Sign in to continue." } }, { status: 401 });

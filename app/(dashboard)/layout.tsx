@@ -1,13 +1,16 @@
+import { headers } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { NavLinks } from "@/components/layout/nav-links";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { TimeZonePicker } from "@/components/layout/time-zone-picker";
+import { RETURN_TO_HEADER, safeReturnPath } from "@/lib/auth/safe-return-path";
 import { requireUser } from "@/lib/auth/session";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const user = await requireUser("/overview");
+  // A cookie that looks valid but names a revoked session passes the proxy: after signing in again, back to the page asked for.
+  const user = await requireUser(safeReturnPath((await headers()).get(RETURN_TO_HEADER)));
   const timeZone = await preferredTimeZone();
   return (
     <div className="min-h-screen">

@@ -2,6 +2,9 @@
 // falls back: a link to the real sign-in page must never end on another site.
 
 const BASE = "https://payhook.invalid";
+
+/** The request header proxy.ts writes with the path asked for (set on every request it passes on, so never the sender's). */
+export const RETURN_TO_HEADER = "x-payhook-return-to";
 // Browsers drop tabs and line breaks from a URL and read "\" as "/": to them "/\t/evil.example" is "//evil.example".
 const UNSAFE = /[\u0000-\u001f\u007f\\]/;
 

@@ -83,8 +83,9 @@ test("disabling signs the teammate out and keeps them out until enabled; a new p
   await expect(row(page, teammate.email)).toContainText("Disabled");
 
   // The session cookie is still in their browser, but it opens nothing.
-  await theirs.goto("/transactions");
-  await expect(theirs).toHaveURL(/\/sign-in\?callbackUrl=/);
+  await theirs.goto("/transactions?status=failed");
+  // Back to the page they asked for once they sign in again, not to the overview.
+  await expect(theirs).toHaveURL((url) => url.pathname === "/sign-in" && url.searchParams.get("callbackUrl") === "/transactions?status=failed");
   expect((await theirs.request.get("/api/transactions")).status()).toBe(401);
   await signInThroughForm(theirs, teammate);
   await expect(theirs.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
