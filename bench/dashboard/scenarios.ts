@@ -4,6 +4,7 @@ import { getDailyVolume } from "@/lib/overview/get-daily-volume";
 import { getDeliveryAttention } from "@/lib/overview/get-delivery-attention";
 import { getOverviewTotals } from "@/lib/overview/get-overview-totals";
 import { hasAnyDelivery } from "@/lib/overview/has-any-delivery";
+import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts";
 import { addDays, localDateOf } from "@/lib/overview/zoned-calendar";
 import { countTransactions, findTransactions } from "@/lib/transactions/find-transactions";
 import { getTransaction } from "@/lib/transactions/get-transaction";
@@ -89,7 +90,7 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
     },
     {
       key: "overview-page",
-      label: "Overview page, all its queries (totals, 30-day chart, cases, attention)",
+      label: "Overview page, all its queries (totals, 30-day chart, cases, attention, conflicts)",
       kind: "info",
       run: async (db) => {
         await hasAnyDelivery(db);
@@ -100,6 +101,7 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
           countOpenDuplicateCases(db),
           findDuplicateCases(db, { status: "open", limit: 5 }),
           getDeliveryAttention(db, { now }),
+          countStatusConflicts(db),
         ]);
       },
     },

@@ -174,6 +174,12 @@ test("transactions with conflicting final states can be listed on their own", as
   await ledger.send("paycools", { orderId: paid.orderId, transactionId: paid.providerTransactionId, failed: true, amount: 777700 });
   const other = await ledger.send("paycools");
 
+  // The overview says there are some, and leads to them.
+  await page.goto("/overview");
+  await page.getByRole("note").getByRole("link", { name: /^Check (it|them) against the provider$/ }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/transactions" && url.searchParams.get("conflicts") === "1");
+  await expect(rowOf(page, paid.orderId)).toHaveCount(1);
+
   await page.goto("/transactions");
   await expect(rowOf(page, other.orderId)).toHaveCount(1);
   const onlyConflicts = page.getByRole("checkbox", { name: "Conflicting final states only" });

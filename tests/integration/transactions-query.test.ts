@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
+import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts";
 import { countTransactions, findTransactions, type TransactionListRow } from "@/lib/transactions/find-transactions";
 import { csvField, CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
 import {
@@ -139,6 +140,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     const conflicts = await allPages(query({ conflicts: "1" }));
     expect(conflicts.map((row) => row.merchantOrderId)).toEqual(["ORDER-CONFLICT"]);
     expect(await countTransactions(database.db, query({ conflicts: "1" }), "UTC")).toEqual({ value: 1, estimated: false, capped: false });
+    expect(await countStatusConflicts(database.db)).toBe(1);
 
     const usd = await allPages(query({ currency: "usd" }));
     expect(usd.map((row) => row.amount).sort()).toEqual(["0.50", "12345.67", "75.25", "75.25"]);

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import Link from "next/link";
 import { DailyVolumeChart } from "@/components/overview/daily-volume-chart";
 import { AttentionCard } from "@/components/overview/attention-card";
 import { GettingStarted } from "@/components/overview/getting-started";
@@ -14,6 +15,7 @@ import { getOverviewTotals } from "@/lib/overview/get-overview-totals";
 import { hasAnyDelivery } from "@/lib/overview/has-any-delivery";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 import { providers } from "@/lib/providers/registry";
+import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts";
 
 export const dynamic = "force-dynamic";
 
@@ -43,12 +45,13 @@ export default async function OverviewPage() {
   }
 
   const now = new Date();
-  const [totals, volume, openCount, openCases, attention] = await Promise.all([
+  const [totals, volume, openCount, openCases, attention, conflicts] = await Promise.all([
     getOverviewTotals(db, { timeZone, now }),
     getDailyVolume(db, { timeZone, now }),
     countOpenDuplicateCases(db),
     findDuplicateCases(db, { status: "open", limit: RECENT_CASES }),
     getDeliveryAttention(db, { now }),
+    countStatusConflicts(db),
   ]);
 
   return (
@@ -58,6 +61,15 @@ export default async function OverviewPage() {
         description={`Succeeded and failed transactions by the day Payhook first received them, in ${timeZone}.`}
       />
       <div className="space-y-6">
+        {conflicts > 0 ? (
+          <p role="note" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900">
+            {conflicts === 1 ? "1 transaction has" : `${conflicts.toLocaleString("en-US")} transactions have`} conflicting final states: the
+            provider reported two different outcomes, Payhook counts the first.{" "}
+            <Link href="/transactions?conflicts=1" className="font-medium underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-300">
+              Check {conflicts === 1 ? "it" : "them"} against the provider
+            </Link>
+          </p>
+        ) : null}
         <div className="grid gap-6 lg:grid-cols-2">
           <TotalsCard
             title="Today"
