@@ -34,7 +34,8 @@ function History({ delivery, isAdmin, refusal, timeZone }: { delivery: DeliveryD
   if (delivery.reprocessedAt) {
     return (
       <p>
-        Reprocessed on {formatDateTime(delivery.reprocessedAt, timeZone)}.
+        Reprocessed on {formatDateTime(delivery.reprocessedAt, timeZone)}
+        {delivery.reprocessedBy ? ` by ${delivery.reprocessedBy.email}` : ""}.
         {reprocessedInto ? (
           <>
             {" "}

@@ -48,6 +48,8 @@ export type DeliveryDetail = {
   bodyTruncated: boolean;
   body: DecodedBody;
   reprocessedAt: Date | null;
+  /** Who reprocessed it, when an admin did from the page. */
+  reprocessedBy: { email: string } | null;
   event: { id: string; eventKey: string; eventName: string | null } | null;
   transaction: {
     id: string;
@@ -79,6 +81,7 @@ export async function getDelivery(db: Db, id: string): Promise<DeliveryDetail | 
     where: { id },
     include: {
       event: { select: { id: true, eventKey: true, eventName: true } },
+      reprocessedBy: { select: { email: true } },
       transaction: {
         select: { id: true, kind: true, merchantOrderId: true, providerTransactionId: true, status: true, amount: true, currency: true },
       },
@@ -123,6 +126,7 @@ export async function getDelivery(db: Db, id: string): Promise<DeliveryDetail | 
     bodyTruncated: row.bodyTruncated,
     body: decodeBodyForDisplay(row.body),
     reprocessedAt: row.reprocessedAt,
+    reprocessedBy: row.reprocessedBy,
     event: row.event,
     transaction: row.transaction ? { ...row.transaction, amount: row.transaction.amount.toString() } : null,
     reprocessedInto,

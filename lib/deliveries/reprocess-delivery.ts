@@ -85,7 +85,8 @@ function toHeaders(stored: Record<string, string>): Headers {
 
 export async function reprocessDelivery(
   db: Db,
-  user: Pick<SessionUser, "role">,
+  /** The admin; their id is kept on the delivery (a script may act without one). */
+  user: Pick<SessionUser, "role"> & { id?: string },
   deliveryId: string,
   options: { now?: () => Date } = {},
 ): Promise<ReprocessResult> {
@@ -142,7 +143,7 @@ export async function reprocessDelivery(
   // the slower one's ingest was a retry of the same event and changed nothing.
   await db.delivery.updateMany({
     where: { id: delivery.id, reprocessedAt: null },
-    data: { reprocessedAt: (options.now ?? (() => new Date()))(), transactionId: ingested.transactionId },
+    data: { reprocessedAt: (options.now ?? (() => new Date()))(), reprocessedById: user.id ?? null, transactionId: ingested.transactionId },
   });
 
   return {

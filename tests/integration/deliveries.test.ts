@@ -218,7 +218,13 @@ describe.each(backends)("deliveries (%s)", (backend) => {
       errorCode: "internal_error",
       reason: "the notification could not be stored because of an error in Payhook",
     });
-    expect(await reprocessDelivery(db, admin, failedId)).toMatchObject({ ok: true, outcome: "accepted" });
+    // Done from the page, the admin is kept on the delivery.
+    const finance = await db.user.create({
+      data: { email: `reprocessing-admin-${backend}@example.com`, role: "admin", passwordHash: "not-a-real-hash" },
+      select: { id: true, email: true },
+    });
+    expect(await reprocessDelivery(db, { role: "admin", id: finance.id }, failedId)).toMatchObject({ ok: true, outcome: "accepted" });
+    expect(await getDelivery(db, failedId)).toMatchObject({ reprocessedAt: expect.any(Date), reprocessedBy: { email: finance.email } });
 
     // The key variable is missing: the real route refuses with 503 before checking anything, and keeps the request.
     const variable = "PAYCOOLS_PUBLIC_KEY";
