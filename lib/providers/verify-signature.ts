@@ -19,7 +19,9 @@ export function verifySha256WithRsa(
   if (signature === null || signature === undefined || signature.trim() === "") {
     return { ok: false, code: "signature_missing", message: `missing signature: ${where} is absent or empty` };
   }
-  const text = signature.trim();
+  // Whitespace anywhere is dropped: a MIME base64 encoder (Java's getMimeEncoder) wraps lines at 76 characters.
+  // Harmless, as the bytes decoded must still verify.
+  const text = signature.replace(/\s+/g, "");
   if (!BASE64.test(text) || text.length % 4 !== 0) {
     return {
       ok: false,

@@ -316,6 +316,16 @@ describe("signatures that are absent or not base64", () => {
     expect(result.ok).toBe(true);
   });
 
+  it("accepts a valid signature wrapped in lines of 76, as a MIME base64 encoder writes it", async () => {
+    configure("paycools", keyBase64);
+    const wrapped = signature.match(/.{1,76}/g)!.join("\r\n");
+    expect(wrapped).toContain("\r\n");
+
+    const result = await deliver("paycools", envelope(globalParam(), wrapped));
+
+    expect(result.ok).toBe(true);
+  });
+
   it("treats the documented example signatures as well-formed 2048-bit signatures that fail only on the key", async () => {
     const paycoolsSign = paycoolsGlobalExample().sign;
     const payermaxSign = payermaxExampleSignature();
