@@ -18,6 +18,7 @@ export function safeReturnPath(value: string | string[] | undefined | null, fall
   } catch {
     return fallback;
   }
-  if (url.origin !== BASE || url.pathname.startsWith("/sign-in")) return fallback;
+  // Checked after normalising: dot segments collapse, so "/.//evil.example" comes out as "//evil.example".
+  if (url.origin !== BASE || url.pathname.startsWith("//") || url.pathname.startsWith("/sign-in")) return fallback;
   return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -100,4 +100,7 @@ test("a sign-in link cannot send the user to another site", async ({ page, run }
   // Signed in already, the sign-in page redirects on the server: the same rule holds there.
   await page.goto("/sign-in?callbackUrl=%2F%5Cevil.example");
   await expect(page).toHaveURL((url) => url.origin === run.baseURL.replace(/\/$/, "") && url.pathname === "/overview");
+  // A dot segment collapses when the path is normalised: "/.//evil.example" would become "//evil.example".
+  await page.goto("/sign-in?callbackUrl=%2F.%2F%2Fevil.example");
+  await expect(page).toHaveURL((url) => url.origin === run.baseURL.replace(/\/$/, "") && url.pathname === "/overview");
 });
