@@ -1,7 +1,6 @@
 import { getDb, type Db } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
-import { REFUSED_BEFORE_VERIFYING } from "@/lib/deliveries/reprocess-delivery";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider, providers } from "@/lib/providers/registry";
@@ -69,9 +68,10 @@ export async function handleWebhook(request: Request, providerName: string, deps
   };
 
   const reject = async (rejection: Rejection, headers?: HeadersInit): Promise<Response> => {
-    const vouched = rejection.signatureValid === true || REFUSED_BEFORE_VERIFYING.includes(rejection.errorCode);
+    // Only a verified signature vouches for a body. One refused for want of a key is capped too (every real
+    // notification fits, so reprocessing still has it whole): an unused provider's route is no way around the cap.
     const kept =
-      vouched || delivery.body.length <= UNVERIFIED_BODY_BYTES
+      rejection.signatureValid === true || delivery.body.length <= UNVERIFIED_BODY_BYTES
         ? delivery
         : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
     try {

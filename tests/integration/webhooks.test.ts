@@ -175,6 +175,15 @@ describe.each(backends)("webhook routes on %s", (backend) => {
       const { error } = await response.json();
       expect(error.code).toBe("provider_not_configured");
       expect(error.message).toContain("PAYCOOLS_ID_PUBLIC_KEY");
+      // Kept whole for reprocessing once the key is set.
+      expect(await lastDelivery("paycools-id")).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: false });
+
+      // No signature was checked, so the route of a provider without a key is held to the unverified cap.
+      const large = Buffer.from(JSON.stringify({ param: "x".repeat(100_000), sign: "AAAA" }));
+      expect((await post("paycools-id", { body: large, headers: { "content-type": "application/json" } })).status).toBe(503);
+      const capped = await lastDelivery("paycools-id");
+      expect(capped).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: true, bodySize: large.length });
+      expect(capped.body.length).toBe(UNVERIFIED_BODY_BYTES);
     } finally {
       process.env.PAYCOOLS_ID_PUBLIC_KEY = saved;
       resetEnvCache();

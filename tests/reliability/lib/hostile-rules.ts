@@ -97,8 +97,10 @@ export function brokenRules(request: HostileRequest, oracle: Oracle, answer: Ans
     return broken;
   }
   const delivery = stored[0]!;
-  // A body no signature vouches for is kept up to UNVERIFIED_BODY_BYTES; a verified one (or one refused for want of a key) up to the limit.
-  const vouched = delivery.signatureValid === true || delivery.errorCode === "provider_not_configured";
+  // The app may verify fewer signatures than the lenient oracle, never more: only then does its record decide the cap below.
+  if (delivery.signatureValid === true && !oracle.genuine) broken.push("stored as signature-verified, but not signed by the configured key");
+  // A body no signature vouches for is kept up to UNVERIFIED_BODY_BYTES; a verified one up to the limit.
+  const vouched = delivery.signatureValid === true;
   const sentPrefix = request.body.subarray(0, vouched ? maxBodyBytes : Math.min(maxBodyBytes, UNVERIFIED_BODY_BYTES));
   // A wrong method is refused before the body is read: its delivery keeps the method and the reason, not the body.
   const bodiless = request.method !== "POST" && delivery.body.length === 0;
