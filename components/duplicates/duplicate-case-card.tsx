@@ -65,6 +65,11 @@ export function DuplicateCaseCard({
 
       <div className="mt-3">
         <CasePaymentsTable payments={c.payments} caption={`Payments for order ${c.merchantOrderId}`} timeZone={timeZone} />
+        {c.paymentCount > c.payments.length ? (
+          <p className="mt-1 text-sm text-slate-600">
+            The first {c.payments.length} of {c.paymentCount} payments; search the transactions for order {c.merchantOrderId} to see them all.
+          </p>
+        ) : null}
       </div>
 
       <div className="mt-4 grid gap-4 lg:grid-cols-2">
@@ -93,7 +98,7 @@ export function DuplicateCaseCard({
         <div>
           {actions ? (
             c.state === "open" ? (
-              <ResolveCaseForm caseId={c.id} paymentsSeen={c.payments.length} action={actions.resolve} />
+              <ResolveCaseForm caseId={c.id} paymentsSeen={c.paymentCount} action={actions.resolve} />
             ) : (
               <ReopenCaseForm caseId={c.id} action={actions.reopen} />
             )

@@ -63,7 +63,10 @@ export type DuplicateCaseSummary = {
   resolutionNote: string | null;
   resolvedAt: Date | null;
   resolvedBy: { email: string; name: string | null } | null;
+  /** The first MAX_PAYMENTS_PER_CASE of the case's payments, oldest first. */
   payments: CasePayment[];
+  /** How many payments the case holds, all of them: what a resolution covers. */
+  paymentCount: number;
   /** Per currency, the sum of the successful payments beyond the original, exact. */
   overpaid: { currency: string; amount: string }[];
   actions: CaseAction[];
@@ -121,6 +124,7 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
     take: limit + 1,
     include: {
       resolvedBy: { select: { email: true, name: true } },
+      _count: { select: { transactions: true } },
       transactions: {
         orderBy: [{ firstSeenAt: "asc" }, { id: "asc" }],
         take: MAX_PAYMENTS_PER_CASE,
@@ -169,6 +173,7 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
           t.id === original?.id ? "original" : (duplicateSource ?? (t.status === "succeeded" ? "extra" : "attempt"));
         return { ...t, amount: t.amount.toString(), role, overpaid: t.status === "succeeded" && role !== "original" };
       }),
+      paymentCount: row._count.transactions,
       overpaid: overpaid.get(row.id) ?? [],
       actions: row.actions.map(({ caseId: _case, userId: _user, ...action }) => action),
     };

@@ -186,6 +186,28 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect(again.overpaid).toEqual([{ currency: "IDR", amount: "14" }]);
   });
 
+  it("reopens a case resolved before its order's first payment arrived, which then joins it as the original", async () => {
+    // PayerMax declares the second payment before the first one's notification arrives.
+    const orderId = newMerchantOrderId("PM");
+    const tradeOrderNo = newPayermaxTradeOrderNo();
+    await deliver(db, "payermax", payermaxBody({ orderId, amount: "8.00", currency: "USD", duplicateOf: { orderId, tradeOrderNo } }));
+    const early = await caseFor(db, "payermax", orderId);
+    expect(early).toMatchObject({ declared: true, detected: false, paymentCount: 1 });
+    expect(await resolveDuplicateCase(db, admin, { caseId: early.id, resolution: "refunded", paymentsSeen: "1" })).toEqual({ ok: true });
+
+    await deliver(db, "payermax", payermaxBody({ orderId, transactionId: tradeOrderNo, amount: "8.00", currency: "USD" }));
+    const after = await caseFor(db, "payermax", orderId);
+    expect(after).toMatchObject({ id: early.id, state: "open", resolution: null, declared: true, detected: false, paymentCount: 2 });
+    expect(after.payments.map((p) => [p.providerTransactionId, p.role])).toEqual([
+      [early.payments[0]!.providerTransactionId, "declared"],
+      [tradeOrderNo, "original"],
+    ]);
+    expect(after.actions.map((a) => [a.action, a.user === null])).toEqual([
+      ["resolved", false],
+      ["reopened", true],
+    ]);
+  });
+
   it("refuses a resolution made on fewer payments than the case has now, changing nothing", async () => {
     const orderId = await paycoolsPaid(db, [{ amount: 1200 }, { amount: 1200 }]);
     const seen = await caseFor(db, "paycools", orderId);
