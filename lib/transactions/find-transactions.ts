@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db/client";
+import { postgresPoolOf, type Db } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/query-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
@@ -68,7 +68,7 @@ type Condition = { prisma: Prisma.TransactionWhereInput; sql: Prisma.Sql };
  * Each filter twice, side by side: as a Prisma filter for the list's pages, and
  * as parameterised SQL for the bounded count, which Prisma cannot write without
  * an ORDER BY that makes it read and sort every match (see countTransactions),
- * and for the export's batches (see findTransactionBatch).
+ * and for the export (see exportStatement).
  */
 function conditions(filters: TransactionFilters, viewerTimeZone: string): Condition[] {
   const list: Condition[] = [];
@@ -203,27 +203,9 @@ export type TransactionExportRow = Pick<
   | "conflictingStatus"
 > & { amount: string };
 
-/**
- * One batch of the filtered, sorted rows after a keyset position, for exports
- * that walk everything. Hand-written SQL on the pg pool (queryRows), not
- * Prisma's findMany, which allocates several objects per row: with findMany
- * the first 100,000-row export on a fresh server grew its memory by about
- * 200 MB, this way by about 130 MB, in a quarter less time (bench/RESULTS.md,
- * Export). The filters are the list's own (conditions), and the order is the
- * page's: the sort key, then id.
- * `(key, id) < (value, id)` is a row comparison PostgreSQL reads as an index
- * range, so the thousandth batch costs what the first did. The ORDER BY
- * names the table's columns: a bare name there would mean the output column
- * of that name, which is text (amount::text would sort "12345.67" before "500").
- */
-export async function findTransactionBatch(
-  db: Db,
-  query: TransactionQuery,
-  timeZone: string,
-  position: KeysetPosition | null,
-  size: number,
-): Promise<{ rows: TransactionExportRow[]; next: KeysetPosition | null }> {
-  const { column, type, valueOf } = SORT_SQL[query.sort];
+/** The export's SELECT: every column it writes, in the page's order (the sort key, then id), after `position` if given. */
+function exportStatement(query: TransactionQuery, timeZone: string, position: KeysetPosition | null, limit: number | null): Prisma.Sql {
+  const { column, type } = SORT_SQL[query.sort];
   const dir = query.dir === "desc" ? "DESC" : "ASC";
   const where = conditions(query, timeZone).map((condition) => condition.sql);
   if (position) {
@@ -231,7 +213,7 @@ export async function findTransactionBatch(
       Prisma.sql`(${Prisma.raw(column)}, id) ${Prisma.raw(dir === "DESC" ? "<" : ">")} (CAST(${position.value}::text AS ${Prisma.raw(type)}), CAST(${position.id}::text AS uuid))`,
     );
   }
-  const statement = Prisma.sql`
+  return Prisma.sql`
     SELECT id::text AS "id", provider, kind::text AS "kind",
            merchant_order_id AS "merchantOrderId", provider_transaction_id AS "providerTransactionId",
            status::text AS "status", provider_status AS "providerStatus", amount::text AS "amount", currency,
@@ -241,11 +223,106 @@ export async function findTransactionBatch(
     FROM transactions
     ${where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
     ORDER BY ${Prisma.raw(`transactions.${column} ${dir}, transactions.id ${dir}`)}
-    LIMIT ${size}`;
+    ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
+}
+
+function toExportRow({ id: _id, ...row }: ExportRecord): TransactionExportRow {
+  return { ...row, amount: amountText(row.amount, row.currency) };
+}
+
+/**
+ * One batch of the filtered, sorted rows after a keyset position. Hand-written
+ * SQL, not Prisma's findMany, which allocates several objects per row: with
+ * findMany the first 100,000-row export on a fresh server grew its memory by
+ * about 200 MB, this way by about 130 MB, in a quarter less time
+ * (bench/RESULTS.md, Export). `(key, id) < (value, id)` is a row comparison
+ * PostgreSQL reads as an index range where an index leads with the sort key
+ * (the time sort); for the other sorts each batch reads and sorts every match
+ * after the position again. The ORDER BY names the table's columns: a bare
+ * name there would mean the output column of that name, which is text
+ * (amount::text would sort "12345.67" before "500").
+ */
+async function findTransactionBatch(
+  db: Db,
+  query: TransactionQuery,
+  timeZone: string,
+  position: KeysetPosition | null,
+  size: number,
+): Promise<{ rows: TransactionExportRow[]; next: KeysetPosition | null }> {
+  const statement = exportStatement(query, timeZone, position, size);
   const records = await queryRows<ExportRecord>(db, { text: statement.text, values: statement.values, prepare: false });
-  const rows = records.map(({ id: _id, ...row }) => ({ ...row, amount: amountText(row.amount, row.currency) }));
   const last = records.at(-1);
-  return { rows, next: last && records.length === size ? { value: valueOf(last), id: last.id } : null };
+  const next = last && records.length === size ? { value: SORT_SQL[query.sort].valueOf(last), id: last.id } : null;
+  return { rows: records.map(toExportRow), next };
+}
+
+/** The export's rows in order, a batch at a time: a batch shorter than asked is the last. Close it in every case. */
+export type TransactionRowReader = {
+  read(size: number): Promise<TransactionExportRow[]>;
+  /** Ends the read; with the failure that stopped it, the connection is dropped rather than lent out again. */
+  close(failure?: unknown): Promise<void>;
+};
+
+/**
+ * Every row the query's filters and sort select, for an export. On PostgreSQL
+ * through one server-side cursor in a read-only transaction: the rows are
+ * selected and sorted once, each batch is a FETCH of the next ones whatever
+ * the sort (batches by keyset would sort every remaining match again, per
+ * batch, for a sort no index serves: 6 s instead of 1 s for 92,000 rows by
+ * amount among a million), and the file is one snapshot. It holds one pool
+ * connection for the download. On the embedded database, whose one connection
+ * the webhooks share, batches by keyset instead, each a statement of its own.
+ */
+export async function openTransactionReader(db: Db, query: TransactionQuery, timeZone: string): Promise<TransactionRowReader> {
+  const postgres = postgresPoolOf(db);
+  if (!postgres) return keysetReader(db, query, timeZone);
+  const statement = exportStatement(query, timeZone, null, null);
+  const client = await postgres.pool.connect();
+  try {
+    await client.query("BEGIN READ ONLY");
+    await client.query({ text: `DECLARE payhook_export NO SCROLL CURSOR FOR ${statement.text}`, values: statement.values });
+  } catch (error) {
+    client.release(error instanceof Error ? error : true);
+    throw error;
+  }
+  let open = true;
+  return {
+    async read(size) {
+      const result = await client.query<ExportRecord>(`FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`);
+      return result.rows.map(toExportRow);
+    },
+    async close(failure) {
+      if (!open) return;
+      open = false;
+      if (failure !== undefined) {
+        client.release(failure instanceof Error ? failure : true);
+        return;
+      }
+      try {
+        await client.query("COMMIT");
+        client.release();
+      } catch (error) {
+        client.release(error instanceof Error ? error : true);
+      }
+    },
+  };
+}
+
+function keysetReader(db: Db, query: TransactionQuery, timeZone: string): TransactionRowReader {
+  let position: KeysetPosition | null = null;
+  let finished = false;
+  return {
+    async read(size) {
+      if (finished) return [];
+      const batch = await findTransactionBatch(db, query, timeZone, position, size);
+      position = batch.next;
+      finished = position === null;
+      return batch.rows;
+    },
+    async close() {
+      finished = true;
+    },
+  };
 }
 
 export const COUNT_CAP = 10_000;

@@ -1,13 +1,13 @@
 import type { Db } from "@/lib/db/client";
 import { formatDateTime } from "@/lib/format";
-import { duplicateLabel, findTransactionBatch, type KeysetPosition, type TransactionExportRow } from "./find-transactions";
+import { duplicateLabel, openTransactionReader, type TransactionExportRow, type TransactionRowReader } from "./find-transactions";
 import type { TransactionQuery } from "./transaction-filters";
 
 // The filtered list as CSV, every page of it, in constant memory: the stream
 // is pull-based, so the next batch is read from the database only when the
-// client has taken the previous one (a slow download slows the queries down
-// instead of filling the server's memory), and batches follow each other by
-// keyset (sort key + id), never by OFFSET.
+// client has taken the previous one (a slow download slows the reads down
+// instead of filling the server's memory). How the batches are read, never by
+// OFFSET, is openTransactionReader's.
 
 export const CSV_BATCH_SIZE = 1_000;
 
@@ -72,9 +72,14 @@ export type CsvStreamOptions = { batchSize?: number; onError?: (error: unknown) 
 export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone: string, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const batchSize = options.batchSize ?? CSV_BATCH_SIZE;
-  let position: KeysetPosition | null = null;
   let started = false;
+  let reader: TransactionRowReader | null = null;
   let done = false;
+
+  const finish = async (failure?: unknown) => {
+    done = true;
+    await reader?.close(failure);
+  };
 
   return new ReadableStream<Uint8Array>(
     {
@@ -85,26 +90,30 @@ export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone:
             controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
             return;
           }
-          const batch = await findTransactionBatch(db, query, timeZone, position, batchSize);
+          // Opened once the header is taken, so a response nobody reads holds no connection.
+          if (!reader) {
+            reader = await openTransactionReader(db, query, timeZone);
+            if (done) return void (await reader.close());
+          }
+          const rows = await reader.read(batchSize);
           if (done) return;
-          if (batch.rows.length > 0) controller.enqueue(encoder.encode(batch.rows.map((row) => csvRow(row, timeZone)).join("")));
-          position = batch.next;
-          if (!position) {
-            done = true;
+          if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(row, timeZone)).join("")));
+          if (rows.length < batchSize) {
+            await finish();
             controller.close();
           }
         } catch (error) {
           // The 200 and the header are already sent: failing the stream makes the download fail visibly instead of ending short.
-          done = true;
+          await finish(error);
           options.onError?.(error);
           controller.error(error);
         }
       },
-      cancel() {
-        done = true;
+      async cancel() {
+        await finish();
       },
     },
-    // One chunk of buffer: the next batch is queried only when the client has read the last one.
+    // One chunk of buffer: the next batch is read only when the client has taken the last one.
     { highWaterMark: 1 },
   );
 }

@@ -225,7 +225,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     }
   });
 
-  it("exports exactly the filtered, sorted rows as CSV, across keyset batches", async () => {
+  it("exports exactly the filtered, sorted rows as CSV, across batches", async () => {
     const cases = [
       {},
       { sort: "amount", dir: "asc" },
@@ -272,6 +272,32 @@ describe.each(backends)("transactions list on %s", (backend) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(batches).toBe(afterCancel);
     expect(afterCancel).toBeLessThan(sent.length / 2);
+  });
+
+  it.skipIf(backend !== "postgres")("on PostgreSQL, reads through one cursor opened once the header is taken, and ends its transaction", async () => {
+    // Sessions of this database inside the export's transaction: its cursor is declared and fetched from there.
+    const exporting = async () => {
+      const [row] = await database.db.$queryRaw<{ sessions: number }[]>`
+        SELECT count(*)::int AS sessions FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+          AND (query LIKE 'DECLARE payhook_export%' OR query LIKE 'FETCH % FROM payhook_export')`;
+      return row!.sessions;
+    };
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+    const reader = streamTransactionsCsv(database.db, query(), "UTC", { batchSize: 2 }).getReader();
+    await pause();
+    expect(await exporting()).toBe(0);
+    expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^first_seen,/);
+    expect((await reader.read()).value!.byteLength).toBeGreaterThan(0);
+    expect(await exporting()).toBe(1);
+    await reader.cancel();
+    await pause();
+    expect(await exporting()).toBe(0);
+
+    await readAll(streamTransactionsCsv(database.db, query(), "UTC", { batchSize: 3 }));
+    await pause();
+    expect(await exporting()).toBe(0);
   });
 
   it("writes exact amounts, zoned times, RFC 4180 quoting and neutralised formulas", async () => {
