@@ -124,7 +124,6 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
     take: limit + 1,
     include: {
       resolvedBy: { select: { email: true, name: true } },
-      _count: { select: { transactions: true } },
       transactions: {
         orderBy: [{ firstSeenAt: "asc" }, { id: "asc" }],
         take: MAX_PAYMENTS_PER_CASE,
@@ -153,7 +152,8 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
   const nextCursor = last && (backwards ? cursor !== null : more) ? encodeCursor({ ...last, direction: "next" }) : null;
   const prevCursor = first && (backwards ? more : cursor !== null) ? encodeCursor({ ...first, direction: "prev" }) : null;
 
-  const overpaid = await sumOverpaid(db, page.map((row) => row.id));
+  const caseIds = page.map((row) => row.id);
+  const [overpaid, paymentCounts] = await Promise.all([sumOverpaid(db, caseIds), countCasePayments(db, caseIds)]);
   const cases = page.map((row): DuplicateCaseSummary => {
     const original = row.transactions.find((t) => t.kind === "payment" && t.status === "succeeded" && !t.duplicateSource);
     return {
@@ -173,12 +173,27 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
           t.id === original?.id ? "original" : (duplicateSource ?? (t.status === "succeeded" ? "extra" : "attempt"));
         return { ...t, amount: t.amount.toString(), role, overpaid: t.status === "succeeded" && role !== "original" };
       }),
-      paymentCount: row._count.transactions,
+      paymentCount: paymentCounts.get(row.id) ?? row.transactions.length,
       overpaid: overpaid.get(row.id) ?? [],
       actions: row.actions.map(({ caseId: _case, userId: _user, ...action }) => action),
     };
   });
   return { cases, nextCursor, prevCursor };
+}
+
+/**
+ * How many payments each case holds, through the index on duplicate_case_id.
+ * Not Prisma's relation `_count`, which groups the whole transactions table
+ * and joins the result (a count over a million rows on every page load).
+ */
+async function countCasePayments(db: Db, caseIds: string[]): Promise<Map<string, number>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ case_id: string; payments: number }[]>`
+    SELECT duplicate_case_id::text AS case_id, count(*)::int AS payments
+    FROM transactions
+    WHERE duplicate_case_id IN (${Prisma.join(caseIds.map((id) => Prisma.sql`${id}::uuid`))})
+    GROUP BY duplicate_case_id`;
+  return new Map(rows.map((row) => [row.case_id, Number(row.payments)]));
 }
 
 /**
