@@ -1,3 +1,4 @@
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { countOpenDuplicateCases, findDuplicateCases, type DuplicateCaseSummary } from "@/lib/duplicates/find-duplicate-cases";
@@ -202,6 +203,46 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
       [early.payments[0]!.providerTransactionId, "declared"],
       [tradeOrderNo, "original"],
     ]);
+    expect(after.actions.map((a) => [a.action, a.user === null])).toEqual([
+      ["resolved", false],
+      ["reopened", true],
+    ]);
+  });
+
+  it.skipIf(backend !== "postgres")("keeps the reopening in the history when a payment arrives while a resolution is being recorded", async () => {
+    const orderId = await paycoolsPaid(db, [{ amount: 1500 }, { amount: 1500 }]);
+    const open = await caseFor(db, "paycools", orderId);
+    const resolver = new pg.Client({ connectionString: database.url });
+    await resolver.connect();
+    try {
+      // A resolution as resolveOpenCase records it, not yet committed when the next payment arrives.
+      await resolver.query("BEGIN");
+      await resolver.query(
+        `UPDATE duplicate_cases SET resolution = 'refunded', resolved_at = now(), resolved_by_id = $2 WHERE id = $1 AND resolved_at IS NULL`,
+        [open.id, admin.id],
+      );
+      await resolver.query(
+        `INSERT INTO duplicate_case_actions (id, case_id, action, resolution, user_id) VALUES (gen_random_uuid(), $1, 'resolved', 'refunded', $2)`,
+        [open.id, admin.id],
+      );
+      const third = deliver(db, "paycools", paycoolsParam({ orderId, amount: 1500, referenceNumber: null }));
+      // The ingest waits for the case's row…
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await resolver.query<{ waiting: number }>(
+          `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.waiting > 0) break;
+        if (waited > 3_000) throw new Error("the ingest never waited for the case's row");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // …and goes on once the resolution is committed.
+      await resolver.query("COMMIT");
+      await third;
+    } finally {
+      await resolver.end();
+    }
+    const after = await caseFor(db, "paycools", orderId);
+    expect(after).toMatchObject({ state: "open", resolution: null, resolvedAt: null, paymentCount: 3 });
     expect(after.actions.map((a) => [a.action, a.user === null])).toEqual([
       ["resolved", false],
       ["reopened", true],

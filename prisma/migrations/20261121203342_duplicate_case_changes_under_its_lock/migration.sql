@@ -1,10 +1,50 @@
+-- Joining a duplicate case, and reopening it, under the case's row lock.
+--
+-- open_duplicate_case read whether the case was resolved from its statement's snapshot, taken
+-- before it waited for the case's row: a resolution committed while it waited was then undone
+-- (the row is updated as it is after the wait) without the reopening being kept in the case's
+-- history. It now locks the row first, in a statement of its own, so what it reads after the
+-- wait is the resolution just committed.
+--
 -- The first payment of an order arriving after PayerMax declared its duplicate joins the
 -- order's case. Before, it joined without writing the case's row: a resolution recorded at the
 -- same moment could count the case's payments without it, and a case already resolved stayed
 -- resolved though the payment it never saw had arrived. It now joins through open_duplicate_case,
 -- like every other payment linked to a case (with a source that sets neither flag), which
--- reopens a resolved case and keeps the reopening in its history. The function is otherwise as
--- 20261121192800_duplicate_detection_on_success_only wrote it.
+-- reopens a resolved case and keeps the reopening in its history. ingest_notification is
+-- otherwise as 20261121192800_duplicate_detection_on_success_only wrote it.
+
+CREATE OR REPLACE FUNCTION open_duplicate_case(p_provider text, p_merchant_order_id text, p_source text, p_case_id uuid, p_action_id uuid)
+RETURNS uuid LANGUAGE plpgsql AS $$
+DECLARE
+  v_case_id uuid;
+BEGIN
+  -- Waits for a resolution being recorded; the statement below then sees it committed.
+  PERFORM 1 FROM duplicate_cases WHERE provider = p_provider AND merchant_order_id = p_merchant_order_id FOR UPDATE;
+  WITH earlier AS (
+         SELECT c.id, c.resolved_at FROM duplicate_cases c WHERE c.provider = p_provider AND c.merchant_order_id = p_merchant_order_id
+       ),
+       opened AS (
+         INSERT INTO duplicate_cases AS c (id, provider, merchant_order_id, declared, detected)
+         VALUES (p_case_id, p_provider, p_merchant_order_id, p_source = 'declared', p_source = 'detected')
+         ON CONFLICT (provider, merchant_order_id) DO UPDATE
+           SET declared = c.declared OR p_source = 'declared',
+               detected = c.detected OR p_source = 'detected',
+               resolution = CASE WHEN c.resolved_at IS NULL THEN c.resolution END,
+               resolution_note = CASE WHEN c.resolved_at IS NULL THEN c.resolution_note END,
+               resolved_by_id = CASE WHEN c.resolved_at IS NULL THEN c.resolved_by_id END,
+               resolved_at = NULL
+         RETURNING c.id
+       ),
+       reopened AS (
+         INSERT INTO duplicate_case_actions (id, case_id, action, note)
+         SELECT p_action_id, earlier.id, 'reopened', 'Another payment arrived for this order.'
+         FROM earlier WHERE earlier.resolved_at IS NOT NULL
+       )
+  SELECT opened.id INTO v_case_id FROM opened;
+  RETURN v_case_id;
+END
+$$;
 
 CREATE OR REPLACE FUNCTION ingest_notification(
   p_lock_key text,
