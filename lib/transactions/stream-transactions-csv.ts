@@ -66,7 +66,12 @@ function csvRow(row: TransactionExportRow, timeZone: string): string {
   ]);
 }
 
-export type CsvStreamOptions = { batchSize?: number; onError?: (error: unknown) => void };
+export type CsvStreamOptions = {
+  batchSize?: number;
+  onError?: (error: unknown) => void;
+  /** How long a cursor may wait for the client to read on (see openTransactionReader). */
+  idleTimeoutMs?: number;
+};
 
 /** Every row the query's filters and sort select (its page and page size are ignored), as CSV bytes. */
 export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone: string, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
@@ -75,6 +80,7 @@ export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone:
   let started = false;
   let reader: TransactionRowReader | null = null;
   let done = false;
+  let cancelled = false;
 
   const finish = async (failure?: unknown) => {
     done = true;
@@ -90,9 +96,9 @@ export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone:
             controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
             return;
           }
-          // Opened once the header is taken, so a response nobody reads holds no connection.
+          // Opened once the header has been taken (a stream nobody reads opens nothing).
           if (!reader) {
-            reader = await openTransactionReader(db, query, timeZone);
+            reader = await openTransactionReader(db, query, timeZone, { idleTimeoutMs: options.idleTimeoutMs });
             if (done) return void (await reader.close());
           }
           const rows = await reader.read(batchSize);
@@ -100,16 +106,19 @@ export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone:
           if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(row, timeZone)).join("")));
           if (rows.length < batchSize) {
             await finish();
-            controller.close();
+            if (!cancelled) controller.close();
           }
         } catch (error) {
-          // The 200 and the header are already sent: failing the stream makes the download fail visibly instead of ending short.
           await finish(error);
+          // A download the client gave up on has no one to tell.
+          if (cancelled) return;
+          // The 200 and the header are already sent: failing the stream makes the download fail visibly instead of ending short.
           options.onError?.(error);
           controller.error(error);
         }
       },
       async cancel() {
+        cancelled = true;
         await finish();
       },
     },

@@ -3,6 +3,7 @@ import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
 import { signFor } from "@/lib/simulator/sign";
 import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts";
+import { postgresPoolOf } from "@/lib/db/client";
 import { countTransactions, findTransactions, type TransactionListRow } from "@/lib/transactions/find-transactions";
 import { csvField, CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
 import {
@@ -274,7 +275,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(afterCancel).toBeLessThan(sent.length / 2);
   });
 
-  it.skipIf(backend !== "postgres")("on PostgreSQL, reads through one cursor opened once the header is taken, and ends its transaction", async () => {
+  it.skipIf(backend !== "postgres")("on PostgreSQL, reads a sort no index serves through one cursor, and ends its transaction", async () => {
     // Sessions of this database inside the export's transaction: its cursor is declared and fetched from there.
     const exporting = async () => {
       const [row] = await database.db.$queryRaw<{ sessions: number }[]>`
@@ -285,7 +286,8 @@ describe.each(backends)("transactions list on %s", (backend) => {
     };
     const pause = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-    const reader = streamTransactionsCsv(database.db, query(), "UTC", { batchSize: 2 }).getReader();
+    const byAmount = query({ sort: "amount", dir: "desc" });
+    const reader = streamTransactionsCsv(database.db, byAmount, "UTC", { batchSize: 2 }).getReader();
     await pause();
     expect(await exporting()).toBe(0);
     expect(new TextDecoder().decode((await reader.read()).value)).toMatch(/^first_seen,/);
@@ -295,9 +297,45 @@ describe.each(backends)("transactions list on %s", (backend) => {
     await pause();
     expect(await exporting()).toBe(0);
 
-    await readAll(streamTransactionsCsv(database.db, query(), "UTC", { batchSize: 3 }));
+    await readAll(streamTransactionsCsv(database.db, byAmount, "UTC", { batchSize: 3 }));
+    // The time sort walks its index by keyset instead: nothing is held between its batches.
+    const byTime = streamTransactionsCsv(database.db, query(), "UTC", { batchSize: 2 }).getReader();
+    await byTime.read();
+    await byTime.read();
     await pause();
     expect(await exporting()).toBe(0);
+    await byTime.cancel();
+  });
+
+  it.skipIf(backend !== "postgres")("on PostgreSQL, leaves its cursors at a quarter of the pool and fails a download that stops reading", async () => {
+    const pool = postgresPoolOf(database.db)!.pool;
+    const connections = () => [pool.totalCount, pool.idleCount];
+    const byAmount = query({ sort: "amount", dir: "asc" });
+    const limit = Math.floor(pool.options.max / 4);
+    const readers = Array.from({ length: limit + 2 }, () => streamTransactionsCsv(database.db, byAmount, "UTC", { batchSize: 2 }).getReader());
+    for (const reader of readers) {
+      await reader.read();
+      await reader.read();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Held connections are checked out of the pool: exactly `limit` of them, the others read by keyset.
+    const [total, idle] = connections();
+    expect(total! - idle!).toBe(limit);
+    for (const reader of readers) await reader.cancel();
+    const [afterTotal, afterIdle] = connections();
+    expect(afterTotal! - afterIdle!).toBe(0);
+
+    // A cursor whose reader stops pulling is ended by PostgreSQL; the next read fails rather than hanging.
+    const stalled = streamTransactionsCsv(database.db, byAmount, "UTC", { batchSize: 2, idleTimeoutMs: 200 }).getReader();
+    await stalled.read();
+    await stalled.read();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await expect(
+      (async () => {
+        for (;;) if ((await stalled.read()).done) return "ended";
+      })(),
+    ).rejects.toThrow(/idle-in-transaction|terminat/i);
+    expect(connections()[0]! - connections()[1]!).toBe(0);
   });
 
   it("writes exact amounts, zoned times, RFC 4180 quoting and neutralised formulas", async () => {
