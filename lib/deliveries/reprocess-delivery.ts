@@ -49,9 +49,15 @@ export function reprocessRefusal(delivery: Candidate): { code: "not_eligible" | 
     return { code: "already_reprocessed", message: `This delivery was already reprocessed on ${delivery.reprocessedAt.toISOString()}.` };
   }
   const code = delivery.errorCode ?? "";
-  const eligible =
-    !delivery.bodyTruncated &&
-    ((REFUSED_AFTER_VERIFYING.includes(code) && delivery.signatureValid === true) || REFUSED_BEFORE_VERIFYING.includes(code));
+  const eligible = (REFUSED_AFTER_VERIFYING.includes(code) && delivery.signatureValid === true) || REFUSED_BEFORE_VERIFYING.includes(code);
+  if (eligible && delivery.bodyTruncated) {
+    return {
+      code: "not_eligible",
+      message:
+        "Only the first 64 KiB of this delivery's body was kept, as of any body no signature vouched for, so it cannot be reprocessed. " +
+        "Real notifications are far smaller; a genuine one is retried by its provider.",
+    };
+  }
   if (!eligible) {
     return {
       code: "not_eligible",

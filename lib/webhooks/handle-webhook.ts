@@ -20,9 +20,10 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * What is kept of the body of a refusal no signature vouches for (a forged or
  * unsigned request, a body that is not JSON, one over the limit). Every real
  * notification fits, so an integration engineer still sees exactly what came;
- * a sender without a key fills the database at a sixteenth of the pace. A body
- * a signature verified, or that reprocessing will verify (the provider's key
- * was not configured yet), is kept whole.
+ * a sender without a key fills the database at a sixteenth of the pace. That
+ * includes a request refused because the provider's key was not configured
+ * yet: a real one fits, so reprocessing still has it whole. A body a signature
+ * verified is kept whole.
  */
 export const UNVERIFIED_BODY_BYTES = 64 * 1024;
 const RETRY_AFTER_SECONDS = "30";

@@ -1,6 +1,7 @@
 import { createServer, type Socket } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createPostgresClient, postgresPoolOf } from "@/lib/db/client";
+import { reprocessDelivery } from "@/lib/deliveries/reprocess-delivery";
 import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
@@ -169,6 +170,8 @@ describe.each(backends)("webhook routes on %s", (backend) => {
     const saved = process.env.PAYCOOLS_ID_PUBLIC_KEY;
     delete process.env.PAYCOOLS_ID_PUBLIC_KEY;
     resetEnvCache();
+    let whole: { id: string } | undefined;
+    let capped: { id: string } | undefined;
     try {
       const response = await post("paycools-id", signed("paycools-id", paycoolsIdParam()));
       expect(response.status).toBe(503);
@@ -176,18 +179,24 @@ describe.each(backends)("webhook routes on %s", (backend) => {
       expect(error.code).toBe("provider_not_configured");
       expect(error.message).toContain("PAYCOOLS_ID_PUBLIC_KEY");
       // Kept whole for reprocessing once the key is set.
-      expect(await lastDelivery("paycools-id")).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: false });
+      whole = await lastDelivery("paycools-id");
+      expect(whole).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: false });
 
       // No signature was checked, so the route of a provider without a key is held to the unverified cap.
       const large = Buffer.from(JSON.stringify({ param: "x".repeat(100_000), sign: "AAAA" }));
       expect((await post("paycools-id", { body: large, headers: { "content-type": "application/json" } })).status).toBe(503);
-      const capped = await lastDelivery("paycools-id");
-      expect(capped).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: true, bodySize: large.length });
-      expect(capped.body.length).toBe(UNVERIFIED_BODY_BYTES);
+      const kept = await lastDelivery("paycools-id");
+      expect(kept).toMatchObject({ errorCode: "provider_not_configured", bodyTruncated: true, bodySize: large.length });
+      expect(kept.body.length).toBe(UNVERIFIED_BODY_BYTES);
+      capped = kept;
     } finally {
       process.env.PAYCOOLS_ID_PUBLIC_KEY = saved;
       resetEnvCache();
     }
+    // With the key set, the whole one is reprocessed; of the capped one there is nothing whole to reprocess, and the refusal says so.
+    const script = { role: "admin" as const };
+    expect(await reprocessDelivery(database.db, script, whole!.id)).toMatchObject({ ok: true, outcome: "accepted" });
+    expect(await reprocessDelivery(database.db, script, capped!.id)).toMatchObject({ ok: false, code: "not_eligible", message: expect.stringMatching(/first 64 KiB/) });
   });
 
   it("answers 503 quickly, acknowledging nothing, when the database is unreachable", async () => {
