@@ -248,8 +248,9 @@ export const explanations: Record<string, (results: Results) => string> = {
   },
   "dashboard-transactions-first": () => "See the plans below: the first page is an index scan on (first_seen_at, id) and a planner estimate for the total.",
   "export-time": () =>
-    "The export's database work is one server-side cursor in a read-only transaction (one sort, whatever the sort key), fetched 1,000 rows " +
-    "a batch on one pg connection (lib/transactions/find-transactions.ts, openTransactionReader); per row, what is left is pg turning 15 columns into strings and a Date, " +
+    "The export's database work here, in the time order, is a keyset walk of the (first_seen_at, id) index, 1,000 rows a batch, in " +
+    "hand-written SQL on the pg pool (other orders read through one server-side cursor; lib/transactions/find-transactions.ts, " +
+    "openTransactionReader); per row, what is left is pg turning 15 columns into strings and a Date, " +
     "the time written in the user's zone, and the CSV text. What would fix it: have PostgreSQL write the CSV lines itself (one text column a row, " +
     "or COPY … TO STDOUT), which leaves the server only passing bytes on.",
   "export-memory": () =>
