@@ -18,6 +18,8 @@ export type PostgresPool = {
   pool: pg.Pool;
   /** Whether the ingest's statements are prepared once per connection (DATABASE_PREPARED_STATEMENTS). */
   preparedStatements: boolean;
+  /** Export cursors holding one of the pool's connections now (lib/transactions/find-transactions.ts). */
+  exportCursors: { open: number };
 };
 const pools = ((globalThis as typeof globalThis & { __payhookPgPools?: WeakMap<Db, PostgresPool> }).__payhookPgPools ??= new WeakMap());
 
@@ -89,7 +91,7 @@ export function createPostgresClient(url: string, poolSize = 10, { preparedState
     await disconnect();
     if (!pool.ending) await pool.end();
   };
-  pools.set(client, { pool, preparedStatements });
+  pools.set(client, { pool, preparedStatements, exportCursors: { open: 0 } });
   return client;
 }
 

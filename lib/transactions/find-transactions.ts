@@ -1,5 +1,6 @@
 import { postgresPoolOf, type Db } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/query-rows";
+import type pg from "pg";
 import type { Pool } from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
@@ -266,7 +267,11 @@ export type TransactionRowReader = {
 
 /** How long a cursor's transaction may wait for the client to take more rows before PostgreSQL ends it (and the download fails). */
 export const EXPORT_CURSOR_IDLE_MS = 60_000;
-let cursorsOpen = 0;
+/**
+ * How long one FETCH may take, on the server and on the client's timer: the first sorts every match
+ * (a million rows spill to disk), far past the pool's per-query timeout meant for the pages.
+ */
+export const EXPORT_FETCH_TIMEOUT_MS = 120_000;
 
 /**
  * Every row the query's filters and sort select, for an export, read in
@@ -282,11 +287,12 @@ let cursorsOpen = 0;
  * by amount among a million, against 1.3 s this way); the cursor sorts once
  * and each batch is a FETCH. It holds a pool connection for the download, so
  * a download that stops reading for EXPORT_CURSOR_IDLE_MS is ended by
- * PostgreSQL (idle_in_transaction_session_timeout), and at most a quarter of
- * the pool's connections serve cursors at once: further exports take keyset
- * batches, slower but holding nothing, so exports never starve the webhooks.
- * The embedded database, whose one connection the webhooks share, always
- * takes keyset batches.
+ * PostgreSQL (idle_in_transaction_session_timeout, and the connection goes
+ * back to the pool at once), and at most a quarter of the pool's connections
+ * serve cursors at once: further exports take keyset batches, slower but
+ * holding nothing, so exports never starve the webhooks. The embedded
+ * database, whose one connection the webhooks share, always takes keyset
+ * batches.
  */
 export async function openTransactionReader(
   db: Db,
@@ -295,65 +301,86 @@ export async function openTransactionReader(
   { idleTimeoutMs = EXPORT_CURSOR_IDLE_MS }: { idleTimeoutMs?: number } = {},
 ): Promise<TransactionRowReader> {
   const postgres = postgresPoolOf(db);
-  const cursorLimit = postgres ? Math.floor(postgres.pool.options.max / 4) : 0;
-  if (!postgres || query.sort === "time" || cursorsOpen >= cursorLimit) return keysetReader(db, query, timeZone);
-  cursorsOpen++;
+  if (!postgres || query.sort === "time") return keysetReader(db, query, timeZone);
+  const { pool, exportCursors } = postgres;
+  if (exportCursors.open >= Math.floor(pool.options.max / 4)) return keysetReader(db, query, timeZone);
+  exportCursors.open++;
+  let counted = true;
+  const uncount = () => {
+    if (counted) exportCursors.open--;
+    counted = false;
+  };
   try {
-    return await cursorReader(postgres.pool, query, timeZone, idleTimeoutMs, () => cursorsOpen--);
+    return await cursorReader(pool, exportStatement(query, timeZone, null, null), idleTimeoutMs, uncount);
   } catch (error) {
-    cursorsOpen--;
+    uncount();
     throw error;
   }
 }
 
-async function cursorReader(pool: Pool, query: TransactionQuery, timeZone: string, idleTimeoutMs: number, onClosed: () => void): Promise<TransactionRowReader> {
-  const statement = exportStatement(query, timeZone, null, null);
+const MAX_MS = 2_147_483_647;
+const milliseconds = (value: number) => Math.min(MAX_MS, Math.max(1, Math.floor(value)));
+
+async function cursorReader(pool: Pool, statement: Prisma.Sql, idleTimeoutMs: number, onReleased: () => void): Promise<TransactionRowReader> {
   const client = await pool.connect();
-  // Between FETCHes no query is running: an error on the connection then (the server ending the
-  // session, a reset) would be thrown from the client's emitter. Kept instead; the next FETCH fails with it.
+  let released = false;
+  let busy = false;
   let lost: Error | null = null;
-  const onError = (error: Error) => {
-    lost = error;
-  };
-  client.on("error", onError);
   const release = (failure?: Error | true) => {
+    if (released) return;
+    released = true;
     client.off("error", onError);
     client.release(failure);
+    onReleased();
+  };
+  // Between FETCHes no query is running, and an error on the connection then (PostgreSQL ending an
+  // idle transaction, a reset) would be thrown from the client's emitter. The first one is kept for
+  // the next read to fail with, and the dead connection goes back to the pool at once.
+  function onError(error: Error) {
+    lost ??= error;
+    if (!busy) release(error);
+  }
+  client.on("error", onError);
+  const run = async <Row extends object>(config: pg.QueryConfig) => {
+    if (lost) throw lost;
+    busy = true;
+    try {
+      return await client.query<Row>(config);
+    } finally {
+      busy = false;
+    }
   };
   try {
-    await client.query("BEGIN READ ONLY");
+    await run({ text: "BEGIN READ ONLY" });
     // Every row will be read: plan for the whole result, not for the first tenth as cursors are by default.
-    await client.query(`SET LOCAL cursor_tuple_fraction = 1`);
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.floor(idleTimeoutMs))}`);
-    await client.query({ text: `DECLARE payhook_export NO SCROLL CURSOR FOR ${statement.text}`, values: statement.values });
+    await run({ text: "SET LOCAL cursor_tuple_fraction = 1" });
+    await run({ text: `SET LOCAL idle_in_transaction_session_timeout = ${milliseconds(idleTimeoutMs)}` });
+    await run({ text: `SET LOCAL statement_timeout = ${EXPORT_FETCH_TIMEOUT_MS}` });
+    await run({ text: `DECLARE payhook_export NO SCROLL CURSOR FOR ${statement.text}`, values: statement.values });
   } catch (error) {
     release(error instanceof Error ? error : true);
     throw error;
   }
-  let open = true;
+  let closing: Promise<void> | undefined;
   return {
     async read(size) {
-      if (lost) throw lost;
-      const result = await client.query<ExportRecord>(`FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`);
+      const fetch = { text: `FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`, query_timeout: EXPORT_FETCH_TIMEOUT_MS };
+      const result = await run<ExportRecord>(fetch as pg.QueryConfig);
       return result.rows.map(toExportRow);
     },
-    async close(failure) {
-      if (!open) return;
-      open = false;
-      try {
-        if (failure !== undefined || lost) {
-          release(failure instanceof Error ? failure : (lost ?? true));
-          return;
-        }
+    // Once: the end of the rows and a cancel may both close it, and the connection must not go back twice.
+    close(failure) {
+      closing ??= (async () => {
+        if (released) return;
+        if (failure !== undefined || lost) return release(failure instanceof Error ? failure : (lost ?? true));
         try {
-          await client.query("COMMIT");
+          await run({ text: "COMMIT" });
           release();
         } catch (error) {
           release(error instanceof Error ? error : true);
         }
-      } finally {
-        onClosed();
-      }
+      })();
+      return closing;
     },
   };
 }
