@@ -143,6 +143,16 @@ test("the CSV download holds exactly the filtered rows", async ({ page, ledger }
   // Exact decimal amounts (minor units 2500050 are IDR 25000.50), compared by value, not by trailing zeros.
   const byValue = (amount: string) => (amount.includes(".") ? amount.replace(/\.?0+$/, "") : amount);
   expect(records.map((r) => byValue(r.amount ?? "")).sort()).toEqual(["10000", "25000.5", "750"].sort());
+
+  // Sorted by amount, the file keeps the page's order (on PostgreSQL it is read through a cursor).
+  await page.goto(`/transactions?q=${orderId}&status=succeeded&sort=amount&dir=desc`);
+  await expect(bodyRows(page)).toHaveCount(3);
+  const shownByAmount = (await columnTexts(page, "Provider transaction")).map((text) => text.trim());
+  const downloadingSorted = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const sorted = csvRecords(await readFile((await (await downloadingSorted).path())!, "utf8")).records;
+  expect(sorted.map((r) => r.provider_transaction_id)).toEqual(shownByAmount);
+  expect(sorted.map((r) => byValue(r.amount ?? ""))).toEqual(["25000.5", "10000", "750"]);
 });
 
 test("the time zone picker changes how times are shown", async ({ page, ledger }) => {
