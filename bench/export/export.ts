@@ -12,6 +12,8 @@ export type ExportResult = {
   first: { seconds: number; growthBytes: number };
   /** Three times the rows on the warm server: memory that does not grow with them shows the stream holds no file in memory. */
   larger: { rows: number; seconds: number; growthBytes: number };
+  /** The same rows sorted by amount, an order no index serves: read through one server-side cursor. */
+  byAmount: { rows: number; seconds: number; growthBytes: number };
   rows: number;
   bytes: number;
   seconds: number;
@@ -89,10 +91,13 @@ export async function benchExport(
   const warm = await measured(base, query, tree, session, maxSeconds);
   await pause();
   const larger = await measured(base, `from=${range.largerFrom}`, tree, session, maxSeconds);
+  await pause();
+  const byAmount = await measured(base, `${query}&sort=amount&dir=desc`, tree, session, maxSeconds);
   return {
     query,
     first: { seconds: first.seconds, growthBytes: first.growthBytes },
     larger: { rows: larger.rows, seconds: larger.seconds, growthBytes: larger.growthBytes },
+    byAmount: { rows: byAmount.rows, seconds: byAmount.seconds, growthBytes: byAmount.growthBytes },
     ...warm,
   };
 }

@@ -101,6 +101,14 @@ export function checks(results: Results): Check[] {
       met: null,
     });
     rows.push({ id: "export-larger", area: "Export", figure: `3× the rows (${e.larger.rows.toLocaleString("en-US")}): time · RSS growth`, value: `${e.larger.seconds.toFixed(2)} s · ${mb(e.larger.growthBytes)} MB`, target: "—", met: null });
+    rows.push({
+      id: "export-by-amount",
+      area: "Export",
+      figure: `The first download's rows sorted by amount (${e.byAmount.rows.toLocaleString("en-US")}, one server-side cursor): time · RSS growth`,
+      value: `${e.byAmount.seconds.toFixed(2)} s · ${mb(e.byAmount.growthBytes)} MB`,
+      target: `≤ ${targets.exportSeconds} s, < ${targets.exportMemoryMb} MB`,
+      met: e.byAmount.seconds <= targets.exportSeconds && e.byAmount.growthBytes < targets.exportMemoryMb * 1024 * 1024,
+    });
   }
   if (browser) {
     rows.push({ id: "browser-js", area: "Browser", figure: "JavaScript of the transactions page (gzip)", value: `${kb(browser.jsGzipBytes)} KB`, target: `≤ ${targets.pageJsKb} KB`, met: browser.jsGzipBytes <= targets.pageJsKb * 1024 });

@@ -253,6 +253,11 @@ export const explanations: Record<string, (results: Results) => string> = {
     "openTransactionReader); per row, what is left is pg turning 15 columns into strings and a Date, " +
     "the time written in the user's zone, and the CSV text. What would fix it: have PostgreSQL write the CSV lines itself (one text column a row, " +
     "or COPY … TO STDOUT), which leaves the server only passing bytes on.",
+  "export-by-amount": () =>
+    "Sorted by amount, the export reads through one server-side cursor (lib/transactions/find-transactions.ts, openTransactionReader): " +
+    "PostgreSQL sorts the matches once, before the first row leaves, then each batch is a FETCH; the per-row work is the time order's. " +
+    "What would fix it: an index on (amount, id) serving the order, paid for by every ingest, which writes transactions; or the " +
+    "per-row work of the time order's fix (PostgreSQL writing the CSV lines).",
   "export-memory": () =>
     "The stream is pull-based with one chunk of buffer, so what is live stays near one batch; growth beyond it is garbage V8 has not yet " +
     "collected (it lets the old generation grow several times its live size before a full collection). What would fix it: fewer objects per " +
