@@ -1,7 +1,6 @@
 import { postgresPoolOf, type Db } from "@/lib/db/client";
 import { queryRows } from "@/lib/db/query-rows";
 import type pg from "pg";
-import type { Pool } from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
 import { type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
@@ -321,7 +320,7 @@ export async function openTransactionReader(
 const MAX_MS = 2_147_483_647;
 const milliseconds = (value: number) => Math.min(MAX_MS, Math.max(1, Math.floor(value)));
 
-async function cursorReader(pool: Pool, statement: Prisma.Sql, idleTimeoutMs: number, onReleased: () => void): Promise<TransactionRowReader> {
+async function cursorReader(pool: pg.Pool, statement: Prisma.Sql, idleTimeoutMs: number, onReleased: () => void): Promise<TransactionRowReader> {
   const client = await pool.connect();
   let released = false;
   let busy = false;
@@ -341,11 +340,12 @@ async function cursorReader(pool: Pool, statement: Prisma.Sql, idleTimeoutMs: nu
     if (!busy) release(error);
   }
   client.on("error", onError);
-  const run = async <Row extends object>(config: pg.QueryConfig) => {
+  // pg reads a query's own query_timeout before the pool's (its types leave the field out).
+  const run = async <Row extends object>(config: pg.QueryConfig & { query_timeout?: number }) => {
     if (lost) throw lost;
     busy = true;
     try {
-      return await client.query<Row>(config);
+      return await client.query<Row>(config as pg.QueryConfig);
     } finally {
       busy = false;
     }
@@ -364,8 +364,7 @@ async function cursorReader(pool: Pool, statement: Prisma.Sql, idleTimeoutMs: nu
   let closing: Promise<void> | undefined;
   return {
     async read(size) {
-      const fetch = { text: `FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`, query_timeout: EXPORT_FETCH_TIMEOUT_MS };
-      const result = await run<ExportRecord>(fetch as pg.QueryConfig);
+      const result = await run<ExportRecord>({ text: `FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`, query_timeout: EXPORT_FETCH_TIMEOUT_MS });
       return result.rows.map(toExportRow);
     },
     // Once: the end of the rows and a cancel may both close it, and the connection must not go back twice.
