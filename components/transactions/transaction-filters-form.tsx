@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRef, type FormEvent, type ReactNode } from "react";
 import { FILTER_CONTROL, FILTER_LABEL, FilterSelect, PROVIDER_OPTIONS, sameLabel } from "@/components/ui/filter-select";
 import { rememberFocus, useRestoredFocus } from "@/components/ui/use-restored-focus";
-import { hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
+import { datesTimeZone, hasFilters, KINDS, STATUSES, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 import { useTransactionsNavigation } from "./use-transactions-navigation";
 
 // Selects and the checkbox apply at once; typed fields (search, currency,
@@ -38,7 +38,7 @@ function text(form: FormData, name: string): string | undefined {
 
 export function TransactionFiltersForm({ query, timeZone, clearHref }: { query: TransactionQuery; timeZone: string; clearHref: string }) {
   // Dates are whole days in a zone, and the link says which: opened by someone in another zone, it selects the same rows.
-  const datesZone = query.tz ?? timeZone;
+  const datesZone = datesTimeZone(query, timeZone);
   const { navigate, pending } = useTransactionsNavigation(query);
   const formRef = useRef<HTMLFormElement>(null);
   useRestoredFocus(formRef);

@@ -4,6 +4,7 @@ import type pg from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
 import { type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
+import { datesTimeZone } from "./transaction-query-params";
 
 // The transactions list: filters, search, sort and paging, done by the
 // database. Never loads the table to filter it in memory, and never counts the
@@ -106,10 +107,6 @@ function conditions(filters: TransactionFilters, viewerTimeZone: string): Condit
   return list;
 }
 
-/** The zone the query's dates are whole days in: the one its link names, else the viewer's. */
-export function datesTimeZone(filters: Pick<TransactionFilters, "tz">, viewerTimeZone: string): string {
-  return filters.tz ?? viewerTimeZone;
-}
 
 /** The WHERE for the filters. Dates are whole days in the query's zone (datesTimeZone); `to` is inclusive. */
 export function transactionWhere(filters: TransactionFilters, timeZone: string): Prisma.TransactionWhereInput {

@@ -79,6 +79,11 @@ export const DEFAULT_QUERY: TransactionQuery = {
   pageSize: DEFAULT_PAGE_SIZE,
 };
 
+/** The zone the query's dates are whole days in: the one its link names, else the viewer's. */
+export function datesTimeZone(filters: Pick<TransactionFilters, "tz">, viewerTimeZone: string): string {
+  return filters.tz ?? viewerTimeZone;
+}
+
 export function hasFilters(query: TransactionFilters): boolean {
   return Boolean(
     query.provider || query.kind || query.status || query.currency || query.channel || query.from || query.to || query.duplicates || query.conflicts || query.q,

@@ -8,8 +8,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
-import { countTransactions, datesTimeZone, findTransactions, type TransactionTotal } from "@/lib/transactions/find-transactions";
+import { countTransactions, findTransactions, type TransactionTotal } from "@/lib/transactions/find-transactions";
 import { hasFilters, parseTransactionQuery, toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-filters";
+import { datesTimeZone } from "@/lib/transactions/transaction-query-params";
 
 export const metadata: Metadata = { title: "Transactions" };
 
