@@ -3,6 +3,7 @@ import { queryRows } from "@/lib/db/query-rows";
 import type pg from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
+import { csvFieldSql } from "./csv-field";
 import { type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
 import { datesTimeZone } from "./transaction-query-params";
 
@@ -169,37 +170,72 @@ export async function findTransactions(db: Db, query: TransactionQuery, timeZone
 /** Where the previous batch ended: its last row's sort value, as exact text, and id. */
 export type KeysetPosition = { value: string; id: string };
 
-type ExportRecord = Omit<TransactionExportRow, "amount"> & { id: string; amount: string };
+/**
+ * One exported row: its CSV line written by PostgreSQL from provider to
+ * conflicting_status, with the amount as the page writes it (amountText),
+ * and its time (`at`, milliseconds since the epoch), which the server writes
+ * in the user's zone with the page's own formatter, as PostgreSQL's zone
+ * names and rules can differ from Node's. Two values a row instead of one
+ * per column: the server's garbage per row is what the export's memory grows
+ * by (bench/RESULTS.md, Export).
+ */
+export type TransactionExportRow = { at: number; line: string };
 
-/** The sort columns in SQL, the type a keyset value is read back as, and that value in a fetched row (exact text). */
+/** A fetched row: with its id and, for the sorts other than time, its sort value as text, for the next keyset position. */
+type ExportRecord = TransactionExportRow & { id: string; key?: string };
+
+/** The sort columns in SQL, and the type a keyset value is read back as. */
 const SORT_SQL = {
-  time: { column: "first_seen_at", type: "timestamptz", valueOf: (row: ExportRecord) => row.firstSeenAt.toISOString() },
-  amount: { column: "amount", type: "numeric", valueOf: (row: ExportRecord) => row.amount },
-  status: { column: "status", type: '"TransactionStatus"', valueOf: (row: ExportRecord) => row.status },
-  provider: { column: "provider", type: "text", valueOf: (row: ExportRecord) => row.provider },
-  merchantOrderId: { column: "merchant_order_id", type: "text", valueOf: (row: ExportRecord) => row.merchantOrderId },
-} as const satisfies Record<SortKey, { column: string; type: string; valueOf: (row: ExportRecord) => string }>;
+  time: { column: "first_seen_at", type: "timestamptz" },
+  amount: { column: "amount", type: "numeric" },
+  status: { column: "status", type: '"TransactionStatus"' },
+  provider: { column: "provider", type: "text" },
+  merchantOrderId: { column: "merchant_order_id", type: "text" },
+} as const satisfies Record<SortKey, { column: string; type: string }>;
 
-/** One exported row: text as stored, the amount as exact text, the time as a UTC instant. */
-export type TransactionExportRow = Pick<
-  SelectedRow,
-  | "provider"
-  | "kind"
-  | "merchantOrderId"
-  | "providerTransactionId"
-  | "status"
-  | "providerStatus"
-  | "currency"
-  | "rawAmount"
-  | "channel"
-  | "paymentMethod"
-  | "referenceNumber"
-  | "duplicateCaseId"
-  | "duplicateSource"
-  | "firstSeenAt"
-  | "statusConflict"
-  | "conflictingStatus"
-> & { amount: string };
+/** A fetched row's sort value as exact text: the time from its milliseconds (the column keeps no finer), else the column's own text. */
+function keysetValue(sort: SortKey, row: ExportRecord): string {
+  return sort === "time" ? new Date(row.at).toISOString() : row.key!;
+}
+
+let unusualDigits: { codes: string[]; digits: number[] } | undefined;
+
+/** The currencies whose usual decimals are not two, with theirs, as minorDigitsOf (Intl, CLDR) has them. */
+export function currenciesWithUnusualDigits(): { codes: string[]; digits: number[] } {
+  if (!unusualDigits) {
+    unusualDigits = { codes: [], digits: [] };
+    for (const code of Intl.supportedValuesOf("currency")) {
+      const digits = minorDigitsOf(code);
+      if (digits !== 2) unusualDigits.codes.push(code), unusualDigits.digits.push(digits);
+    }
+  }
+  return unusualDigits;
+}
+
+/**
+ * amountText in SQL. A code Intl does not know gets two decimals there, and
+ * a value that is no code at all none (minorDigitsOf). `round` to at least
+ * the amount's own significant decimals only pads, so it stays exact, and
+ * numeric's text never has an exponent.
+ */
+export function amountTextSql(): Prisma.Sql {
+  const { codes, digits } = currenciesWithUnusualDigits();
+  const usual = Prisma.sql`(CASE WHEN currency ~ '^[A-Za-z]{3}$'
+    THEN coalesce((CAST(${digits} AS int[]))[array_position(CAST(${codes} AS text[]), upper(currency))], 2) ELSE 0 END)`;
+  const significant = Prisma.sql`scale(trim_scale(amount))`;
+  return Prisma.sql`round(amount, GREATEST(${usual}, CASE WHEN ${significant} > 0 THEN GREATEST(2, ${significant}) ELSE 0 END))::text`;
+}
+
+const joinFields = (fields: string[]) => fields.join(" || ',' || ");
+
+/** The line's fields after the time zone, each as csvField writes it, up to the amount and after it, and the line's end. */
+const EXPORT_BEFORE_AMOUNT = joinFields(["provider", "kind", "merchant_order_id", "provider_transaction_id", "status", "provider_status"].map(csvFieldSql));
+const EXPORT_AFTER_AMOUNT = joinFields([
+  ...["currency", "raw_amount", "channel", "payment_method", "reference_number"].map(csvFieldSql),
+  // duplicateLabel's rule; its values need no quoting.
+  "(CASE WHEN duplicate_source IS NOT NULL THEN duplicate_source::text WHEN duplicate_case_id IS NOT NULL THEN 'original' ELSE '' END)",
+  `(CASE WHEN status_conflict THEN ${csvFieldSql("conflicting_status")} ELSE '' END)`,
+]);
 
 /** The export's SELECT: every column it writes, in the page's order (the sort key, then id), after `position` if given. */
 function exportStatement(query: TransactionQuery, timeZone: string, position: KeysetPosition | null, limit: number | null): Prisma.Sql {
@@ -211,34 +247,24 @@ function exportStatement(query: TransactionQuery, timeZone: string, position: Ke
       Prisma.sql`(${Prisma.raw(column)}, id) ${Prisma.raw(dir === "DESC" ? "<" : ">")} (CAST(${position.value}::text AS ${Prisma.raw(type)}), CAST(${position.id}::text AS uuid))`,
     );
   }
+  const key = query.sort === "time" ? "" : `transactions.${column}::text AS "key", `;
+  const line = Prisma.sql`${Prisma.raw(EXPORT_BEFORE_AMOUNT)} || ',' || ${Prisma.raw(csvFieldSql("amount_text"))} || ',' || ${Prisma.raw(EXPORT_AFTER_AMOUNT)} || chr(13) || chr(10)`;
   return Prisma.sql`
-    SELECT id::text AS "id", provider, kind::text AS "kind",
-           merchant_order_id AS "merchantOrderId", provider_transaction_id AS "providerTransactionId",
-           status::text AS "status", provider_status AS "providerStatus", amount::text AS "amount", currency,
-           raw_amount AS "rawAmount", channel, payment_method AS "paymentMethod", reference_number AS "referenceNumber",
-           duplicate_case_id::text AS "duplicateCaseId", duplicate_source::text AS "duplicateSource", first_seen_at AS "firstSeenAt",
-           status_conflict AS "statusConflict", conflicting_status AS "conflictingStatus"
-    FROM transactions
+    SELECT id::text AS "id", ${Prisma.raw(key)}(extract(epoch FROM first_seen_at) * 1000)::float8 AS "at", ${line} AS "line"
+    FROM transactions CROSS JOIN LATERAL (SELECT ${amountTextSql()} AS amount_text) AS amount_as_text
     ${where.length > 0 ? Prisma.sql`WHERE ${Prisma.join(where, " AND ")}` : Prisma.empty}
     ORDER BY ${Prisma.raw(`transactions.${column} ${dir}, transactions.id ${dir}`)}
     ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`;
 }
 
-function toExportRow({ id: _id, ...row }: ExportRecord): TransactionExportRow {
-  return { ...row, amount: amountText(row.amount, row.currency) };
-}
-
 /**
- * One batch of the filtered, sorted rows after a keyset position. Hand-written
- * SQL, not Prisma's findMany, which allocates several objects per row: with
- * findMany the first 100,000-row export on a fresh server grew its memory by
- * about 200 MB, this way by about 130 MB, in a quarter less time
- * (bench/RESULTS.md, Export). `(key, id) < (value, id)` is a row comparison
- * PostgreSQL reads as an index range where an index leads with the sort key
- * (the time sort); for the other sorts each batch reads and sorts every match
- * after the position again. The ORDER BY names the table's columns: a bare
- * name there would mean the output column of that name, which is text
- * (amount::text would sort "12345.67" before "500").
+ * One batch of the filtered, sorted rows after a keyset position, in
+ * hand-written SQL. `(key, id) < (value, id)` is a row comparison PostgreSQL
+ * reads as an index range where an index leads with the sort key (the time
+ * sort); for the other sorts each batch reads and sorts every match after the
+ * position again. The ORDER BY names the table's columns: a bare name there
+ * would mean the output column of that name, which is text (amount::text
+ * would sort "12345.67" before "500").
  */
 async function findTransactionBatch(
   db: Db,
@@ -248,10 +274,10 @@ async function findTransactionBatch(
   size: number,
 ): Promise<{ rows: TransactionExportRow[]; next: KeysetPosition | null }> {
   const statement = exportStatement(query, timeZone, position, size);
-  const records = await queryRows<ExportRecord>(db, { text: statement.text, values: statement.values, prepare: false });
-  const last = records.at(-1);
-  const next = last && records.length === size ? { value: SORT_SQL[query.sort].valueOf(last), id: last.id } : null;
-  return { rows: records.map(toExportRow), next };
+  const rows = await queryRows<ExportRecord>(db, { text: statement.text, values: statement.values, prepare: false });
+  const last = rows.at(-1);
+  const next = last && rows.length === size ? { value: keysetValue(query.sort, last), id: last.id } : null;
+  return { rows, next };
 }
 
 /** The export's rows in order, a batch at a time: a batch shorter than asked is the last. Close it in every case. */
@@ -362,7 +388,7 @@ async function cursorReader(pool: pg.Pool, statement: Prisma.Sql, idleTimeoutMs:
   return {
     async read(size) {
       const result = await run<ExportRecord>({ text: `FETCH FORWARD ${Math.max(1, Math.floor(size))} FROM payhook_export`, query_timeout: EXPORT_FETCH_TIMEOUT_MS });
-      return result.rows.map(toExportRow);
+      return result.rows;
     },
     // Once: the end of the rows and a cancel may both close it, and the connection must not go back twice.
     close(failure) {

@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
-import { formatDateTime } from "@/lib/format";
-import { duplicateLabel, openTransactionReader, type TransactionExportRow, type TransactionRowReader } from "./find-transactions";
+import { wallClockFormat } from "@/lib/time";
+import { csvField, csvLine } from "./csv-field";
+import { openTransactionReader, type TransactionExportRow, type TransactionRowReader } from "./find-transactions";
 import type { TransactionQuery } from "./transaction-filters";
 
 // The filtered list as CSV, every page of it, in constant memory: the stream
@@ -31,39 +32,9 @@ export const CSV_COLUMNS = [
   "conflicting_status",
 ] as const;
 
-// A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** One field, neutralised against formulas and quoted per RFC 4180 when it needs to be. */
-export function csvField(value: string | null | undefined): string {
-  let text = value ?? "";
-  if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(fields: readonly (string | null | undefined)[]): string {
-  return `${fields.map(csvField).join(",")}\r\n`;
-}
-
-function csvRow(row: TransactionExportRow, timeZone: string): string {
-  return csvLine([
-    formatDateTime(row.firstSeenAt, timeZone),
-    timeZone,
-    row.provider,
-    row.kind,
-    row.merchantOrderId,
-    row.providerTransactionId,
-    row.status,
-    row.providerStatus,
-    row.amount,
-    row.currency,
-    row.rawAmount,
-    row.channel,
-    row.paymentMethod,
-    row.referenceNumber,
-    duplicateLabel(row),
-    row.statusConflict ? row.conflictingStatus : "",
-  ]);
+/** The line of one row: PostgreSQL wrote all of it but the time (see TransactionExportRow). */
+function csvRow(row: TransactionExportRow, time: Intl.DateTimeFormat, zoneField: string): string {
+  return `${csvField(time.format(row.at))},${zoneField},${row.line}`;
 }
 
 export type CsvStreamOptions = {
@@ -76,6 +47,8 @@ export type CsvStreamOptions = {
 /** Every row the query's filters and sort select (its page and page size are ignored), as CSV bytes. */
 export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone: string, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  const time = wallClockFormat(timeZone);
+  const zoneField = csvField(timeZone);
   const batchSize = options.batchSize ?? CSV_BATCH_SIZE;
   let started = false;
   let reader: TransactionRowReader | null = null;
@@ -103,7 +76,7 @@ export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone:
           }
           const rows = await reader.read(batchSize);
           if (done) return;
-          if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(row, timeZone)).join("")));
+          if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(row, time, zoneField)).join("")));
           if (rows.length < batchSize) {
             await finish();
             if (!cancelled) controller.close();

@@ -4,8 +4,20 @@ import { paycoolsIdParam, paycoolsParam, payermaxBody } from "@/lib/simulator/sa
 import { signFor } from "@/lib/simulator/sign";
 import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts";
 import { postgresPoolOf } from "@/lib/db/client";
-import { countTransactions, findTransactions, type TransactionListRow } from "@/lib/transactions/find-transactions";
-import { csvField, CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
+import { queryRows } from "@/lib/db/query-rows";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { formatDateTime } from "@/lib/format";
+import { csvField, csvFieldSql, csvLine } from "@/lib/transactions/csv-field";
+import {
+  amountText,
+  amountTextSql,
+  countTransactions,
+  currenciesWithUnusualDigits,
+  duplicateLabel,
+  findTransactions,
+  type TransactionListRow,
+} from "@/lib/transactions/find-transactions";
+import { CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
 import {
   parseTransactionQuery,
   parseTransactionQueryStrict,
@@ -380,6 +392,60 @@ describe.each(backends)("transactions list on %s", (backend) => {
     ] as const) {
       expect(csvField(input)).toBe(output);
     }
+  });
+
+  it("writes each line as the page shows its row, though PostgreSQL writes most of it", async () => {
+    for (const params of [{}, { sort: "amount", dir: "asc" }, { provider: "payermax", sort: "merchantOrderId" }, { conflicts: "1" }]) {
+      const rows = await allPages({ ...query(params), page: 1, pageSize: 5 }, JAKARTA);
+      const expected = rows.map((row) =>
+        csvLine([
+          formatDateTime(row.firstSeenAt, JAKARTA),
+          JAKARTA,
+          row.provider,
+          row.kind,
+          row.merchantOrderId,
+          row.providerTransactionId,
+          row.status,
+          row.providerStatus,
+          row.amount,
+          row.currency,
+          row.rawAmount,
+          row.channel,
+          row.paymentMethod,
+          row.referenceNumber,
+          duplicateLabel(row),
+          row.statusConflict ? row.conflictingStatus : "",
+        ]),
+      );
+      const text = await readAll(streamTransactionsCsv(database.db, query(params), JAKARTA, { batchSize: 3 }));
+      expect(text, JSON.stringify(params)).toBe(csvLine(CSV_COLUMNS) + expected.join(""));
+    }
+  });
+
+  it("writes a field in SQL exactly as csvField does", async () => {
+    const awkward = ["=", "+", "-", "@", "\t", "\r", "\n", '"', ",", "'", " ", "a", "é", "😀", "\r\n", '""', "=1+2", "\u00a0"];
+    // Every pair of awkward pieces, and longer mixes of them picked by a fixed rule.
+    const values: (string | null)[] = [null, "", FORMULA_ORDER, AWKWARD_REFERENCE, "PH_GCASH", "12345.67", "-5.00", " =x"];
+    for (const a of awkward) for (const b of awkward) values.push(a + b);
+    for (let i = 0; i < 200; i++) values.push(Array.from({ length: 1 + (i % 7) }, (_, j) => awkward[(i * 7 + j * 13) % awkward.length]).join(""));
+    const written = await queryRows<{ field: string }>(database.db, {
+      text: `SELECT ${csvFieldSql("value")} AS field FROM unnest($1::text[]) WITH ORDINALITY AS input(value, n) ORDER BY n`,
+      values: [values],
+      prepare: false,
+    });
+    expect(written.map((row) => row.field)).toEqual(values.map((value) => csvField(value)));
+  });
+
+  it("writes an amount in SQL exactly as amountText does, in every currency", async () => {
+    expect(currenciesWithUnusualDigits().codes).toEqual(expect.arrayContaining(["IDR", "JPY", "KWD"]));
+    const currencies = [...Intl.supportedValuesOf("currency"), "usd", "idr", "XYZ", "12A", "A B"];
+    const exact = ["0", "0.00", "500.1", "500.10", "33.5", "50000.00", "-5.5", "12345.67", "0.001", "1.23456789", "99999999999999.9999"];
+    const amounts = currencies.flatMap(() => exact);
+    const codes = currencies.flatMap((currency) => exact.map(() => currency));
+    const statement = Prisma.sql`SELECT ${amountTextSql()} AS text
+      FROM unnest(CAST(${amounts} AS numeric[]), CAST(${codes} AS text[])) WITH ORDINALITY AS input(amount, currency, n) ORDER BY n`;
+    const written = await queryRows<{ text: string }>(database.db, { text: statement.text, values: statement.values, prepare: false });
+    expect(written.map((row) => row.text)).toEqual(amounts.map((amount, i) => amountText(amount, codes[i]!)));
   });
 
   it("bounds the total: exact when small, capped when filtered past the cap", async () => {
