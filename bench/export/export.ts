@@ -51,7 +51,7 @@ async function download(url: string, session: Session, maxSeconds: number, onChu
   return { bytes, lines };
 }
 
-async function measured(base: string, query: string, tree: number[], session: Session, maxSeconds: number) {
+export async function measuredExport(base: string, query: string, tree: number[], session: Session, maxSeconds: number) {
   const rssBeforeBytes = rssBytes(tree);
   let rssPeakBytes = rssBeforeBytes;
   let samples = 0;
@@ -86,13 +86,13 @@ export async function benchExport(
   const query = `from=${range.from}`;
   const tree = processTree(serverPid);
   const pause = () => new Promise((resolve) => setTimeout(resolve, 1_000));
-  const first = await measured(base, query, tree, session, maxSeconds);
+  const first = await measuredExport(base, query, tree, session, maxSeconds);
   await pause();
-  const warm = await measured(base, query, tree, session, maxSeconds);
+  const warm = await measuredExport(base, query, tree, session, maxSeconds);
   await pause();
-  const larger = await measured(base, `from=${range.largerFrom}`, tree, session, maxSeconds);
+  const larger = await measuredExport(base, `from=${range.largerFrom}`, tree, session, maxSeconds);
   await pause();
-  const byAmount = await measured(base, `${query}&sort=amount&dir=desc`, tree, session, maxSeconds);
+  const byAmount = await measuredExport(base, `${query}&sort=amount&dir=desc`, tree, session, maxSeconds);
   return {
     query,
     first: { seconds: first.seconds, growthBytes: first.growthBytes },
