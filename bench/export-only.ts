@@ -14,7 +14,9 @@ import { requireProjectNode } from "../scripts/lib/require-project-node";
 // The export part of `npm run bench` alone, printed and not written to
 // RESULTS.md: for comparing the export's time and memory before and after a
 // change. Before the measured downloads it takes one that selects no row, so
-// what loading the route costs shows apart from what the rows cost. E.g.
+// what loading the route costs shows apart from what the rows cost: its
+// `first` therefore leaves out the route's loading (a few MB), which the
+// full run's includes. E.g.
 //
 //   BENCH_REUSE_BUILD=1 BENCH_FILL_ROWS=400000 npx tsx bench/export-only.ts
 //

@@ -10,7 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import { csvField, csvFieldSql, csvLine } from "@/lib/transactions/csv-field";
 import {
   amountText,
-  amountTextSql,
+  amountFieldSql,
   countTransactions,
   currenciesWithUnusualDigits,
   duplicateLabel,
@@ -436,16 +436,19 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(written.map((row) => row.field)).toEqual(values.map((value) => csvField(value)));
   });
 
-  it("writes an amount in SQL exactly as amountText does, in every currency", async () => {
-    expect(currenciesWithUnusualDigits().codes).toEqual(expect.arrayContaining(["IDR", "JPY", "KWD"]));
-    const currencies = [...Intl.supportedValuesOf("currency"), "usd", "idr", "XYZ", "12A", "A B"];
-    const exact = ["0", "0.00", "500.1", "500.10", "33.5", "50000.00", "-5.5", "12345.67", "0.001", "1.23456789", "99999999999999.9999"];
+  it("writes an amount field in SQL exactly as csvField(amountText()) does, in every currency", async () => {
+    const unusual = currenciesWithUnusualDigits();
+    // Withdrawn codes too: Intl still gives their decimals, though its list of supported currencies leaves them out.
+    expect(unusual.codes).toEqual(expect.arrayContaining(["IDR", "JPY", "KWD", "ITL", "BYR", "CLF"]));
+    const currencies = [...new Set([...Intl.supportedValuesOf("currency"), ...unusual.codes, "usd", "idr", "XYZ", "12A", "A B", "AB"])];
+    const exact = ["0", "0.00", "500.1", "500.10", "33.5", "50000.00", "-5.5", "-0.00000001", "12345.67", "0.001", "1.23456789", "99999999999999.9999"];
     const amounts = currencies.flatMap(() => exact);
     const codes = currencies.flatMap((currency) => exact.map(() => currency));
-    const statement = Prisma.sql`SELECT ${amountTextSql()} AS text
-      FROM unnest(CAST(${amounts} AS numeric[]), CAST(${codes} AS text[])) WITH ORDINALITY AS input(amount, currency, n) ORDER BY n`;
-    const written = await queryRows<{ text: string }>(database.db, { text: statement.text, values: statement.values, prepare: false });
-    expect(written.map((row) => row.text)).toEqual(amounts.map((amount, i) => amountText(amount, codes[i]!)));
+    // The columns' own types: the amount with its eight decimals, the currency padded to three characters.
+    const statement = Prisma.sql`SELECT ${amountFieldSql()} AS field
+      FROM unnest(CAST(${amounts} AS numeric(28,8)[]), CAST(${codes} AS char(3)[])) WITH ORDINALITY AS input(amount, currency, n) ORDER BY n`;
+    const written = await queryRows<{ field: string }>(database.db, { text: statement.text, values: statement.values, prepare: false });
+    expect(written.map((row) => row.field)).toEqual(amounts.map((amount, i) => csvField(amountText(amount, codes[i]!.padEnd(3)))));
   });
 
   it("bounds the total: exact when small, capped when filtered past the cap", async () => {
@@ -538,5 +541,23 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(toSearchParams(query()).toString()).toBe("");
     // The browser leaves these defaults out of its URLs; they must be the ones the server reads back.
     expect(parseTransactionQuery({})).toStrictEqual(DEFAULT_QUERY);
+  });
+
+  // Last: its rows join the fixture for good.
+  it("exports rows that share a millisecond, and those a millisecond apart, across batches of one", async () => {
+    const instant = Date.UTC(2024, 4, 1, 5, 0, 0, 123);
+    for (const [i, offset] of [0, 0, 0, -1, 1].entries()) {
+      await post("payermax", payermaxBody({ amount: String(801 + i), currency: "IDR" }), new Date(instant + offset));
+    }
+    for (const dir of ["desc", "asc"]) {
+      const params = { from: "2024-05-01", to: "2024-05-01", dir };
+      const expected = await allPages({ ...query(params), pageSize: 25 }, "UTC");
+      expect(expected).toHaveLength(5);
+      expect(new Set(expected.map((row) => row.firstSeenAt.getTime())).size).toBe(3);
+      for (const batchSize of [1, 2]) {
+        const rows = parseCsv(await readAll(streamTransactionsCsv(database.db, query(params), "UTC", { batchSize }))).slice(1);
+        expect(rows.map((row) => row[5]), `${dir}, batches of ${batchSize}`).toEqual(expected.map((row) => row.providerTransactionId));
+      }
+    }
   });
 });
