@@ -204,17 +204,22 @@ function keysetValue(sort: SortKey, row: KeysetRecord): string {
   return sort === "time" ? new Date(row.at).toISOString() : row.key!;
 }
 
-let unusualDigits: { codes: string[]; digits: number[] } | undefined;
+/** Currency codes whose usual decimals are not two, and theirs, in step. */
+export type UnusualDigits = { codes: string[]; digits: number[] };
+
+let unusualDigits: Promise<UnusualDigits> | undefined;
 
 /**
  * Every three-letter code whose usual decimals in Intl (CLDR) are not two,
  * with its decimals: some fifty, found once per process by asking Intl about
- * all 17,576 codes (about 0.2 s), as Intl still knows withdrawn ones (ITL,
- * BYR) that its list of supported currencies leaves out.
+ * all 17,576 codes, as Intl still knows withdrawn ones (ITL, BYR) that its
+ * list of supported currencies leaves out. That takes about 0.2 s of CPU, so
+ * it gives the event loop back after each first letter: webhooks arriving
+ * meanwhile wait milliseconds, not the whole of it.
  */
-export function currenciesWithUnusualDigits(): { codes: string[]; digits: number[] } {
-  if (!unusualDigits) {
-    const found: { codes: string[]; digits: number[] } = { codes: [], digits: [] };
+export function currenciesWithUnusualDigits(): Promise<UnusualDigits> {
+  unusualDigits ??= (async () => {
+    const found: UnusualDigits = { codes: [], digits: [] };
     const letter = (n: number) => String.fromCharCode(65 + n);
     for (let a = 0; a < 26; a++) {
       for (let b = 0; b < 26; b++) {
@@ -224,24 +229,24 @@ export function currenciesWithUnusualDigits(): { codes: string[]; digits: number
           if (digits !== 2) found.codes.push(code), found.digits.push(digits);
         }
       }
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    unusualDigits = found;
-  }
+    return found;
+  })();
   return unusualDigits;
 }
 
 /**
  * csvField(amountText(amount, currency)) in SQL, over the row's `amount` and
  * `currency`. A value that is no currency code gets no decimals, any other
- * code two unless currenciesWithUnusualDigits lists it (minorDigitsOf).
+ * code two unless `unusual` (currenciesWithUnusualDigits) lists it.
  * `round` to at least the amount's own significant decimals only pads, so it
  * stays exact, and numeric's text never has an exponent. The text holds no
  * character that needs quoting and starts with a formula's character only
  * when negative, so the field is computed once a row, not once per test
  * csvFieldSql would make of it.
  */
-export function amountFieldSql(): Prisma.Sql {
-  const { codes, digits } = currenciesWithUnusualDigits();
+export function amountFieldSql({ codes, digits }: UnusualDigits): Prisma.Sql {
   const usual = Prisma.sql`(CASE WHEN currency ~ '^[A-Za-z]{3}$'
     THEN coalesce((CAST(${digits} AS int[]))[array_position(CAST(${codes} AS text[]), upper(currency))], 2) ELSE 0 END)`;
   const significant = Prisma.sql`scale(trim_scale(amount))`;
@@ -267,7 +272,13 @@ const EXPORT_AFTER_AMOUNT = joinFields([
  * time is rounded to whole milliseconds (the column keeps no finer), as
  * extract returns a float on PostgreSQL 13 that could fall just below one.
  */
-function exportStatement(query: TransactionQuery, timeZone: string, position: KeysetPosition | null, limit: number | null): Prisma.Sql {
+function exportStatement(
+  query: TransactionQuery,
+  timeZone: string,
+  unusual: UnusualDigits,
+  position: KeysetPosition | null,
+  limit: number | null,
+): Prisma.Sql {
   const { column, type } = SORT_SQL[query.sort];
   const dir = query.dir === "desc" ? "DESC" : "ASC";
   const where = conditions(query, timeZone).map((condition) => condition.sql);
@@ -277,7 +288,7 @@ function exportStatement(query: TransactionQuery, timeZone: string, position: Ke
     );
   }
   const keyset = limit === null ? "" : query.sort === "time" ? `id::text AS "id", ` : `id::text AS "id", transactions.${column}::text AS "key", `;
-  const line = Prisma.sql`${Prisma.raw(EXPORT_BEFORE_AMOUNT)} || ',' || ${amountFieldSql()} || ',' || ${Prisma.raw(EXPORT_AFTER_AMOUNT)} || chr(13) || chr(10)`;
+  const line = Prisma.sql`${Prisma.raw(EXPORT_BEFORE_AMOUNT)} || ',' || ${amountFieldSql(unusual)} || ',' || ${Prisma.raw(EXPORT_AFTER_AMOUNT)} || chr(13) || chr(10)`;
   return Prisma.sql`
     SELECT ${Prisma.raw(keyset)}round(extract(epoch FROM first_seen_at) * 1000)::float8 AS "at", ${line} AS "line"
     FROM transactions
@@ -302,7 +313,7 @@ async function findTransactionBatch(
   position: KeysetPosition | null,
   size: number,
 ): Promise<{ rows: TransactionExportRow[]; next: KeysetPosition | null }> {
-  const statement = exportStatement(query, timeZone, position, size);
+  const statement = exportStatement(query, timeZone, await currenciesWithUnusualDigits(), position, size);
   const rows = await queryRows<KeysetRecord>(db, { text: statement.text, values: statement.values, prepare: false });
   const last = rows.at(-1);
   const next = last && rows.length === size ? { value: keysetValue(query.sort, last), id: last.id } : null;
@@ -353,6 +364,7 @@ export async function openTransactionReader(
 ): Promise<TransactionRowReader> {
   const postgres = postgresPoolOf(db);
   if (!postgres || query.sort === "time") return keysetReader(db, query, timeZone);
+  const statement = exportStatement(query, timeZone, await currenciesWithUnusualDigits(), null, null);
   const { pool, exportCursors } = postgres;
   if (exportCursors.open >= Math.floor(pool.options.max / 4)) return keysetReader(db, query, timeZone);
   exportCursors.open++;
@@ -362,7 +374,7 @@ export async function openTransactionReader(
     counted = false;
   };
   try {
-    return await cursorReader(pool, exportStatement(query, timeZone, null, null), idleTimeoutMs, uncount);
+    return await cursorReader(pool, statement, idleTimeoutMs, uncount);
   } catch (error) {
     uncount();
     throw error;

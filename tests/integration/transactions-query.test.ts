@@ -437,7 +437,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
   });
 
   it("writes an amount field in SQL exactly as csvField(amountText()) does, in every currency", async () => {
-    const unusual = currenciesWithUnusualDigits();
+    const unusual = await currenciesWithUnusualDigits();
     // Withdrawn codes too: Intl still gives their decimals, though its list of supported currencies leaves them out.
     expect(unusual.codes).toEqual(expect.arrayContaining(["IDR", "JPY", "KWD", "ITL", "BYR", "CLF"]));
     const currencies = [...new Set([...Intl.supportedValuesOf("currency"), ...unusual.codes, "usd", "idr", "XYZ", "12A", "A B", "AB"])];
@@ -445,7 +445,7 @@ describe.each(backends)("transactions list on %s", (backend) => {
     const amounts = currencies.flatMap(() => exact);
     const codes = currencies.flatMap((currency) => exact.map(() => currency));
     // The columns' own types: the amount with its eight decimals, the currency padded to three characters.
-    const statement = Prisma.sql`SELECT ${amountFieldSql()} AS field
+    const statement = Prisma.sql`SELECT ${amountFieldSql(unusual)} AS field
       FROM unnest(CAST(${amounts} AS numeric(28,8)[]), CAST(${codes} AS char(3)[])) WITH ORDINALITY AS input(amount, currency, n) ORDER BY n`;
     const written = await queryRows<{ field: string }>(database.db, { text: statement.text, values: statement.values, prepare: false });
     expect(written.map((row) => row.field)).toEqual(amounts.map((amount, i) => csvField(amountText(amount, codes[i]!.padEnd(3)))));
