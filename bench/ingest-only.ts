@@ -16,6 +16,7 @@ import { stop, stopAll } from "./lib/processes";
 //   BENCH_REUSE_BUILD=1 BENCH_FIXED_SECONDS=5 BENCH_SATURATION_REQUESTS=6000 npx tsx bench/ingest-only.ts
 //
 // BENCH_APP_NODE_ARGS go to the app server's node, e.g. "--cpu-prof --cpu-prof-dir=bench/.tmp/prof".
+// "--require ./bench/lib/request-without-signal.cjs" makes its Requests without their AbortSignal (a diagnostic).
 // BENCH_APP_WORKERS=2 runs two `next start` processes on the app's port (node:cluster), one per core.
 // BENCH_NEXT_FLOOR=0 leaves out the Next floor (bench/next-floor).
 

@@ -2,14 +2,16 @@ import { spawnSync } from "node:child_process";
 import { PerformanceObserver, constants } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
-// Why the app's garbage collections are slow, reproduced without Next or the
-// app: Next hands a route handler a web Request made with an AbortSignal (it
-// aborts when the client goes away). In Node's Request, a signal ties each
+// What a web Request's AbortSignal costs the garbage collector, without Next
+// or the app: Next hands a route handler a Request made with one (it aborts
+// when the client goes away), and in Node's Request a signal ties each
 // request to a WeakRef and a FinalizationRegistry entry, which V8's young-
-// generation collector keeps alive: the request's objects outlive their
-// request, are copied and promoted by every scavenge, and die in the old
-// generation. This makes the same requests with and without a signal, each
-// variant in a fresh process, and prints what the collector did.
+// generation collector keeps alive, so a request's objects outlive it. This
+// makes the same requests with and without a signal, each variant in a fresh
+// process, and prints what the collector did. In the app's server the signal
+// turned out not to be what slows its collections: made without it there
+// (bench/lib/request-without-signal.cjs), the collections and the p99 at
+// 500/s stayed the same (bench/RESULTS.md).
 //
 //   npx tsx bench/request-signal-gc.ts
 

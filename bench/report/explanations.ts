@@ -114,22 +114,23 @@ const ONE_STATEMENT =
   "successful one-time payment also the look-up for other payments of the order), then a COMMIT that waits for the WAL flush. The " +
   "baseline sends the same statement.";
 
-// Measured apart from any one run (a latency trace, the GC log, bench/request-signal-gc.ts).
+// Measured apart from any one run (a latency trace, the GC log, bench/request-signal-gc.ts,
+// bench/ingest-only.ts with bench/lib/request-without-signal.cjs preloaded).
 const REQUEST_SIGNAL_GC =
-  `What follows was measured apart from this run, on the same machine (2026-11-21). The slow requests come in bursts: in a trace ` +
+  `What follows was measured apart from this run, on the same machines (2026-11-21). The slow requests come in bursts: in a trace ` +
   `of every request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's ` +
   `scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
-  `in-process with Requests made without a signal, promoted under 1 MB a scavenge. The cause is the Request Next hands a route ` +
-  `handler: it is made with an AbortSignal, and in Node's Request a signal ties each request to a WeakRef and a ` +
-  `FinalizationRegistry entry, which V8's young-generation collector keeps alive, so each request's objects (about 250 KB of ` +
-  `allocations per webhook, some 50 KB of them the handler's) outlive it, are copied and promoted, and die in the old generation. ` +
-  `\`npx tsx bench/request-signal-gc.ts\` reproduces it without Next and prints its own figures: there, 100,000 Requests made ` +
-  `with a signal cost scavenges about ten times as long and six times the heap as the same Requests without one (Node 24; a ` +
-  `stand-alone copy of it behaved the same on Node 26). Resizing the young generation does not help: a larger one ` +
-  `(--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), for shorter and more frequent scavenges, made the ` +
-  `p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced runs of bench/ingest-only.ts, 10 s at 500/s, ` +
-  `the sizes taken in turn); V8's other ` +
-  `young-generation collector (--minor-ms) left the reproduction's heap growing just the same. `;
+  `in-process, promoted under 1 MB a scavenge; the CSV export shows the same inside \`next start\` (about a fifth of what it ` +
+  `allocates promoted, against next to nothing for the same stream read in a plain Node process). What keeps the objects alive ` +
+  `inside \`next start\` is not found. It is not the AbortSignal on the Request Next hands a route handler, as an earlier version ` +
+  `of this report said: in Node's Request a signal does tie each request to a WeakRef and a FinalizationRegistry entry, and ` +
+  `\`npx tsx bench/request-signal-gc.ts\` shows bare Requests made with one costing scavenges about ten times as long, but with ` +
+  `every Request in the app's server made without its signal (bench/lib/request-without-signal.cjs, preloaded), three pairs of ` +
+  `reduced runs of bench/ingest-only.ts (20 s at 500/s, taken in turn) gave a p99 of 123–160 ms without the signal against ` +
+  `76–118 ms with it, and the same scavenges (7.1 against 7.0 ms on average, about 100 each) and full collections. Resizing the ` +
+  `young generation does not help either: a larger one (--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), ` +
+  `for shorter and more frequent scavenges, made the p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced ` +
+  `runs of bench/ingest-only.ts, 10 s at 500/s, the sizes taken in turn). `;
 
 // Measured apart from any one run: `npx tsx bench/next-floor-variants.ts`.
 const NEXT_VARIANTS =
