@@ -127,7 +127,11 @@ const REQUEST_SIGNAL_GC =
   `\`npx tsx bench/request-signal-gc.ts\` shows bare Requests made with one costing scavenges about ten times as long, but with ` +
   `every Request in the app's server made without its signal (bench/lib/request-without-signal.cjs, preloaded), three pairs of ` +
   `reduced runs of bench/ingest-only.ts (20 s at 500/s, taken in turn) gave a p99 of 123–160 ms without the signal against ` +
-  `76–118 ms with it, and the same scavenges (7.1 against 7.0 ms on average, about 100 each) and full collections. Resizing the ` +
+  `76–118 ms with it, and the same scavenges (7.1 against 7.0 ms on average, about 100 each) and full collections. Nor is it ` +
+  `Node 24's async context frames, which Next's AsyncLocalStorage runs on: with --no-async-context-frame the scavenges promoted ` +
+  `just as much (and the p99 was worse, 251 ms, async hooks costing every promise). A sampling heap profile of what survives the ` +
+  `scavenges (the inspector's HeapProfiler, objects freed by young-generation collections left out) spreads over everything a ` +
+  `request allocates, Next's request handling, Node's HTTP response and the handler's own, rather than one site. Resizing the ` +
   `young generation does not help either: a larger one (--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), ` +
   `for shorter and more frequent scavenges, made the p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced ` +
   `runs of bench/ingest-only.ts, 10 s at 500/s, the sizes taken in turn). `;
