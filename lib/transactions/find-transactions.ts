@@ -4,6 +4,7 @@ import type pg from "pg";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
 import { csvFieldSql } from "./csv-field";
+import { amountText, currenciesWithUnusualDigits, type UnusualDigits } from "./currency-digits";
 import { type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
 import { datesTimeZone } from "./transaction-query-params";
 
@@ -120,40 +121,6 @@ export function transactionOrderBy(sort: SortKey, dir: Direction): Prisma.Transa
   return [{ [SORT_COLUMNS[sort]]: dir }, { id: dir }];
 }
 
-const minorDigits = new Map<string, number>();
-
-/** What Intl (CLDR) gives a currency code as its usual decimals; a value that is no code at all gets none. */
-function intlDigitsOf(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency }).resolvedOptions().minimumFractionDigits ?? 2;
-  } catch {
-    return 0;
-  }
-}
-
-/** The currency's usual decimals, as the page's formatted amounts show them (PHP 2, IDR 0 in CLDR). */
-function minorDigitsOf(currency: string): number {
-  let digits = minorDigits.get(currency);
-  if (digits === undefined) {
-    digits = intlDigitsOf(currency);
-    minorDigits.set(currency, digits);
-  }
-  return digits;
-}
-
-/**
- * Padded, never rounded, so it stays exact, and written with the digits the
- * page shows (formatMoney): the currency's usual decimals ("500.10" PHP,
- * "50000" IDR), and at least two once there is a fraction ("33.50" IDR).
- * `exact` is plain decimal text (no exponent), trailing zeros or not.
- */
-export function amountText(exact: string, currency: string): string {
-  const [whole = "0", fraction = ""] = exact.split(".");
-  const significant = fraction.replace(/0+$/, "");
-  const places = Math.max(minorDigitsOf(currency), significant.length > 0 ? 2 : 0, significant.length);
-  return places === 0 ? whole : `${whole}.${significant.padEnd(places, "0")}`;
-}
-
 function toListRow(row: SelectedRow): TransactionListRow {
   // toFixed() is exact and never switches to exponent notation, unlike toString().
   return { ...row, amount: amountText(row.amount.toFixed(), row.currency) };
@@ -202,38 +169,6 @@ const SORT_SQL = {
 /** A fetched row's sort value as exact text: the time from its milliseconds (the column keeps no finer), else the column's own text. */
 function keysetValue(sort: SortKey, row: KeysetRecord): string {
   return sort === "time" ? new Date(row.at).toISOString() : row.key!;
-}
-
-/** Currency codes whose usual decimals are not two, and theirs, in step. */
-export type UnusualDigits = { codes: string[]; digits: number[] };
-
-let unusualDigits: Promise<UnusualDigits> | undefined;
-
-/**
- * Every three-letter code whose usual decimals in Intl (CLDR) are not two,
- * with its decimals: some fifty, found once per process by asking Intl about
- * all 17,576 codes, as Intl still knows withdrawn ones (ITL, BYR) that its
- * list of supported currencies leaves out. That takes about 0.2 s of CPU, so
- * it gives the event loop back after each first letter: webhooks arriving
- * meanwhile wait milliseconds, not the whole of it.
- */
-export function currenciesWithUnusualDigits(): Promise<UnusualDigits> {
-  unusualDigits ??= (async () => {
-    const found: UnusualDigits = { codes: [], digits: [] };
-    const letter = (n: number) => String.fromCharCode(65 + n);
-    for (let a = 0; a < 26; a++) {
-      for (let b = 0; b < 26; b++) {
-        for (let c = 0; c < 26; c++) {
-          const code = letter(a) + letter(b) + letter(c);
-          const digits = intlDigitsOf(code);
-          if (digits !== 2) found.codes.push(code), found.digits.push(digits);
-        }
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return found;
-  })();
-  return unusualDigits;
 }
 
 /**

@@ -8,11 +8,10 @@ import { queryRows } from "@/lib/db/query-rows";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { formatDateTime } from "@/lib/format";
 import { csvField, csvFieldSql, csvLine } from "@/lib/transactions/csv-field";
+import { amountText, currenciesWithUnusualDigits } from "@/lib/transactions/currency-digits";
 import {
-  amountText,
   amountFieldSql,
   countTransactions,
-  currenciesWithUnusualDigits,
   duplicateLabel,
   findTransactions,
   type TransactionListRow,
