@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 // makes the same requests with and without a signal, each variant in a fresh
 // process, and prints what the collector did. In the app's server the signal
 // turned out not to be what slows its collections: made without it there
-// (bench/lib/request-without-signal.cjs), the collections and the p99 at
-// 500/s stayed the same (bench/RESULTS.md).
+// (bench/lib/request-without-signal.cjs), the p99 at 500/s did not improve
+// and the scavenges promoted under a tenth less (bench/RESULTS.md).
 //
 //   npx tsx bench/request-signal-gc.ts
 

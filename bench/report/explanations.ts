@@ -115,25 +115,28 @@ const ONE_STATEMENT =
   "baseline sends the same statement.";
 
 // Measured apart from any one run (a latency trace, the GC log, bench/request-signal-gc.ts,
-// bench/ingest-only.ts with bench/lib/request-without-signal.cjs preloaded).
-const REQUEST_SIGNAL_GC =
-  `What follows was measured apart from this run, on the same machines (2026-11-21). The slow requests come in bursts: in a trace ` +
-  `of every request's latency set against the app's GC log, each burst fell within about 0.1 s of a garbage collection. The app's ` +
-  `scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
-  `in-process, promoted under 1 MB a scavenge; the CSV export shows the same inside \`next start\` (about a fifth of what it ` +
-  `allocates promoted, against next to nothing for the same stream read in a plain Node process). What keeps the objects alive ` +
-  `inside \`next start\` is not found. It is not the AbortSignal on the Request Next hands a route handler, as an earlier version ` +
-  `of this report said: in Node's Request a signal does tie each request to a WeakRef and a FinalizationRegistry entry, and ` +
-  `\`npx tsx bench/request-signal-gc.ts\` shows bare Requests made with one costing scavenges about ten times as long, but with ` +
-  `every Request in the app's server made without its signal (bench/lib/request-without-signal.cjs, preloaded), three pairs of ` +
-  `reduced runs of bench/ingest-only.ts (20 s at 500/s, taken in turn) gave a p99 of 123–160 ms without the signal against ` +
-  `76–118 ms with it, and the same scavenges (7.1 against 7.0 ms on average, about 100 each) and full collections. Nor is it ` +
-  `Node 24's async context frames, which Next's AsyncLocalStorage runs on: with --no-async-context-frame the scavenges promoted ` +
-  `just as much (and the p99 was worse, 251 ms, async hooks costing every promise). A sampling heap profile of what survives the ` +
+// bench/ingest-only.ts with bench/lib/request-without-signal.cjs preloaded, a sampling heap profile).
+const APP_GC_PROMOTION =
+  `What follows was measured apart from this run (2026-11-21). The slow requests come in bursts: in a trace of every request's ` +
+  `latency set against the app's GC log (earlier that day), each burst fell within about 0.1 s of a garbage collection. The ` +
+  `app's scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
+  `in-process with Requests made without a signal, promoted under 1 MB a scavenge; the CSV export shows it too inside \`next ` +
+  `start\` (about a fifth of what it allocates promoted, against next to nothing for the same stream read in a plain Node ` +
+  `process). What keeps the objects alive inside \`next start\` is not found. Ruled out: the AbortSignal on the Request Next ` +
+  `hands a route handler, which an earlier version of this report blamed. In Node's Request a signal does tie each request to a ` +
+  `WeakRef and a FinalizationRegistry entry, and \`npx tsx bench/request-signal-gc.ts\` shows bare Requests made with one costing ` +
+  `scavenges about ten times as long; but in the app's server, six 20 s runs at 500/s of bench/ingest-only.ts through the same ` +
+  `preload (bench/lib/request-without-signal.cjs), alternating the signal kept (the control) and every Request given one made ` +
+  `without it (13,502 of 13,502 each run), gave a p99 of 231–232 ms with the signal and 208–243 ms without, and promoted ` +
+  `3.9–4.0 MB a scavenge with it against 3.6–3.75 MB without (23:10 UTC, the AMD EPYC machine slowing from 130 to 226 ms; ` +
+  `--trace-gc-nvp on throughout): the signal accounts for under a tenth of what is promoted and none of the tail. Also ruled ` +
+  `out: the async context frames Node 24 runs AsyncLocalStorage on (one 20 s run with --no-async-context-frame promoted just as ` +
+  `much, its p99 251 ms, worse, probably as async hooks then cost every promise). A sampling heap profile of what survives the ` +
   `scavenges (the inspector's HeapProfiler, objects freed by young-generation collections left out) spreads over everything a ` +
-  `request allocates, Next's request handling, Node's HTTP response and the handler's own, rather than one site. Resizing the ` +
-  `young generation does not help either: a larger one (--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), ` +
-  `for shorter and more frequent scavenges, made the p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced ` +
+  `request allocates, Next's request handling, Node's HTTP response and the handler's own, rather than one allocation site: ` +
+  `it shows where the survivors were made, not what holds them. Resizing the young generation does not help either (earlier ` +
+  `that day, in a faster hour): a larger one (--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), for ` +
+  `shorter and more frequent scavenges, made the p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced ` +
   `runs of bench/ingest-only.ts, 10 s at 500/s, the sizes taken in turn). `;
 
 // Measured apart from any one run: `npx tsx bench/next-floor-variants.ts`.
@@ -208,7 +211,7 @@ export const explanations: Record<string, (results: Results) => string> = {
         `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.` +
         floorNote(results, "latency") +
         " " +
-        REQUEST_SIGNAL_GC.trimEnd() +
+        APP_GC_PROMOTION.trimEnd() +
         speedNote(results)
       );
     }
@@ -225,7 +228,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `At ${rate}/s the app's server spent ${f(appFixed)} ms of CPU per notification${perRequest}: ` +
       `about ${cores(app.fixed.serverCpuMs).toFixed(2)} of a core, with PostgreSQL at ${cores(app.fixed.postgresCpuMs).toFixed(2)} ` +
       `and the load generator on the same ${results.machine.cores} cores. ` +
-      REQUEST_SIGNAL_GC +
+      APP_GC_PROMOTION +
       `A pause of a few tens of milliseconds queues the requests that arrive meanwhile, and with little spare capacity the app ` +
       `works that queue off slowly, so a hundred requests or more wait behind it; in this run the baseline (${f(baseFixed)} ms per ` +
       `notification) saw the same kind of pauses and its p99 was ${baseline.fixed.p99.toFixed(0)} ms. With ` +
