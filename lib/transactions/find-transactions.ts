@@ -109,7 +109,6 @@ function conditions(filters: TransactionFilters, viewerTimeZone: string): Condit
   return list;
 }
 
-
 /** The WHERE for the filters. Dates are whole days in the query's zone (datesTimeZone); `to` is inclusive. */
 export function transactionWhere(filters: TransactionFilters, timeZone: string): Prisma.TransactionWhereInput {
   const list = conditions(filters, timeZone);
