@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     const baseline = await startBaseline(baseDb.url, keyEnv);
     try {
       noteLoad("ingest");
-      log("ingest: app, Next floor and baseline, warm-up, fixed rate, saturation");
+      log("ingest: app, Next floor and baseline, each in turn: warm-up, fixed rate, saturation, idle, fixed rate again");
       results.ingest = await benchIngest(
         [
           { name: "app", base: app.base, databaseUrl: appDb.url, pid: app.process.child.pid! },

@@ -5,10 +5,13 @@ import { runLoad, type LoadResult } from "./load";
 import type { PreparedRequest } from "./requests";
 
 // The same notifications, in the same order, to the app, the Next floor and the
-// baseline, each on its own fresh database: a warm-up, the fixed rate, then
-// saturation. The targets take turns within each phase, and the turn order
-// rotates from phase to phase, so that a machine speeding up or slowing down
-// during the run does not always favour the same one.
+// baseline, each on its own fresh database. Each target in turn takes a warm-up,
+// the fixed rate and saturation back to back, so that every target is measured
+// warm: a server left idle while the others run is not (see `afterIdle`), and
+// the time each sat idle used to differ from target to target. Then it idles
+// for `idleSeconds` and takes the fixed rate again for a few seconds: how a
+// server answers the first requests of a burst after a quiet spell, which a
+// webhook endpoint sees daily, reported on its own.
 
 /** A load run and the CPU it cost: the server's process tree, and the PostgreSQL backends serving its database. */
 export type RunFigures = LoadResult & { serverCpuMs: number; postgresCpuMs: number };
@@ -25,7 +28,10 @@ export type Expected = {
   sentEvents: number;
   exact: boolean;
 };
-export type TargetFigures = { warmup: RunFigures; fixed: RunFigures; saturation: RunFigures; stored: Stored; expected: Expected };
+/** `afterIdle`: the fixed rate again after idling (absent in results from before it existed). */
+export type TargetFigures = { warmup: RunFigures; fixed: RunFigures; saturation: RunFigures; afterIdle?: RunFigures; stored: Stored; expected: Expected };
+const PHASES = ["warmup", "fixed", "saturation", "afterIdle"] as const;
+type Phase = (typeof PHASES)[number];
 export type Stored = { transactions: number; events: number; accepted: number; duplicate: number; rejected: number; cases: number };
 export type IngestResult = {
   app: TargetFigures;
@@ -65,19 +71,21 @@ async function stored(url: string): Promise<Stored> {
   });
 }
 
-export function segments(requests: readonly PreparedRequest[]) {
-  const { warmupRequests, fixedRate, fixedSeconds } = config.ingest;
+export function segments(requests: readonly PreparedRequest[]): Record<Phase, readonly PreparedRequest[]> {
+  const { warmupRequests, fixedRate, fixedSeconds, saturationRequests } = config.ingest;
   const fixedEnd = warmupRequests + fixedRate * fixedSeconds;
+  const saturationEnd = fixedEnd + saturationRequests;
   return {
     warmup: requests.slice(0, warmupRequests),
     fixed: requests.slice(warmupRequests, fixedEnd),
-    saturation: requests.slice(fixedEnd),
+    saturation: requests.slice(fixedEnd, saturationEnd),
+    afterIdle: requests.slice(saturationEnd),
   };
 }
 
 export function requestsNeeded(): number {
-  const { warmupRequests, fixedRate, fixedSeconds, saturationRequests } = config.ingest;
-  return warmupRequests + fixedRate * fixedSeconds + saturationRequests;
+  const { warmupRequests, fixedRate, fixedSeconds, saturationRequests, afterIdleSeconds } = config.ingest;
+  return warmupRequests + fixedRate * fixedSeconds + saturationRequests + fixedRate * afterIdleSeconds;
 }
 
 function describe(result: LoadResult): string {
@@ -91,40 +99,53 @@ export async function benchIngest(targets: Target[], requests: PreparedRequest[]
     if (!targets.some((target) => target.name === name)) throw new Error(`benchIngest needs a target named ${name}`);
   }
   const parts = segments(requests);
-  const { fixedRate, fixedConnections, saturationConnections, maxRunSeconds } = config.ingest;
+  const { fixedRate, fixedConnections, saturationConnections, maxRunSeconds, idleSeconds } = config.ingest;
   const results: Partial<Record<Target["name"], Partial<TargetFigures>>> = Object.fromEntries(targets.map((target) => [target.name, {}]));
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 2_000));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const settle = () => pause(2_000);
 
-  for (const [index, phase] of (["warmup", "fixed", "saturation"] as const).entries()) {
-    for (const target of targets.map((_, i) => targets[(i + index) % targets.length]!)) {
-      const before = await cpuNow(target);
-      const load = await runLoad({
-        url: target.base,
-        requests: parts[phase],
-        connections: phase === "fixed" ? fixedConnections : saturationConnections,
-        rate: phase === "fixed" ? fixedRate : undefined,
-        maxSeconds: maxRunSeconds,
-      });
-      const after = await cpuNow(target);
-      const result = { ...load, serverCpuMs: after.server - before.server, postgresCpuMs: postgresDelta(before.postgres, after.postgres) };
-      results[target.name]![phase] = result;
-      const perRequest = (total: number) => (total / Math.max(1, load.ok)).toFixed(2);
-      log(
-        `  ${target.name.padEnd(8)} ${phase.padEnd(10)} ${describe(load)}${load.lateSends ? `, ${load.lateSends} sends late` : ""}; ` +
-          `CPU per notification: server ${perRequest(result.serverCpuMs)} ms, postgres ${perRequest(result.postgresCpuMs)} ms`,
-      );
-      // A table in use has statistics: autovacuum analyzes a new table within a minute or so of its
-      // first rows, at a moment of its own. The warm-up ends with ANALYZE so that both targets run
-      // the measured phases on plans made with statistics, not on the planner's defaults for a table
-      // it knows nothing about (which can pick an index that reads every payment of a provider).
-      if (phase === "warmup") await withPgClient(target.databaseUrl, (client) => client.query("ANALYZE"));
+  const run = async (target: Target, phase: Phase) => {
+    const paced = phase === "fixed" || phase === "afterIdle";
+    const before = await cpuNow(target);
+    const load = await runLoad({
+      url: target.base,
+      requests: parts[phase],
+      connections: paced ? fixedConnections : saturationConnections,
+      rate: paced ? fixedRate : undefined,
+      maxSeconds: maxRunSeconds,
+    });
+    const after = await cpuNow(target);
+    const result = { ...load, serverCpuMs: after.server - before.server, postgresCpuMs: postgresDelta(before.postgres, after.postgres) };
+    results[target.name]![phase] = result;
+    const perRequest = (total: number) => (total / Math.max(1, load.ok)).toFixed(2);
+    log(
+      `  ${target.name.padEnd(8)} ${phase.padEnd(10)} ${describe(load)}${load.lateSends ? `, ${load.lateSends} sends late` : ""}; ` +
+        `CPU per notification: server ${perRequest(result.serverCpuMs)} ms, postgres ${perRequest(result.postgresCpuMs)} ms`,
+    );
+  };
+
+  for (const target of targets) {
+    await run(target, "warmup");
+    // A table in use has statistics: autovacuum analyzes a new table within a minute or so of its
+    // first rows, at a moment of its own. The warm-up ends with ANALYZE so that every target runs
+    // the measured phases on plans made with statistics, not on the planner's defaults for a table
+    // it knows nothing about (which can pick an index that reads every payment of a provider).
+    await withPgClient(target.databaseUrl, (client) => client.query("ANALYZE"));
+    for (const phase of ["fixed", "saturation"] as const) {
       await settle();
+      await run(target, phase);
     }
+    if (parts.afterIdle.length > 0) {
+      log(`  ${target.name.padEnd(8)} idle for ${idleSeconds} s…`);
+      await pause(idleSeconds * 1000);
+      await run(target, "afterIdle");
+    }
+    await settle();
   }
   for (const target of targets) {
     const figures = results[target.name]!;
     const s = (figures.stored = await stored(target.databaseUrl));
-    const runs = (["warmup", "fixed", "saturation"] as const).map((phase) => ({ part: parts[phase], result: figures[phase]! }));
+    const runs = PHASES.flatMap((phase) => (figures[phase] ? [{ part: parts[phase], result: figures[phase] }] : []));
     // Each run hands out its part of the list from the start: what a target was sent is a prefix of each part.
     const sentRequests = runs.flatMap(({ part, result }) => part.slice(0, Math.min(part.length, result.sent)));
     const ackedRequests = runs.flatMap(({ part, result }) => result.acknowledged.map((position) => part[position]!));

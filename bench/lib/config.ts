@@ -31,6 +31,9 @@ export const config = {
     /** Enough connections that a slow reply never delays the next send at the fixed rate. */
     fixedConnections: int("BENCH_FIXED_CONNECTIONS", 64),
     saturationRequests: int("BENCH_SATURATION_REQUESTS", 15_000),
+    /** After the other runs, every target idles at least this long, then takes the fixed rate again for `afterIdleSeconds`. */
+    idleSeconds: int("BENCH_IDLE_SECONDS", 30),
+    afterIdleSeconds: int("BENCH_AFTER_IDLE_SECONDS", 3),
     saturationConnections: int("BENCH_SATURATION_CONNECTIONS", 32),
     /** Upper bound on any one load run, whatever happens. */
     maxRunSeconds: int("BENCH_MAX_RUN_SECONDS", 60),

@@ -47,6 +47,16 @@ export function checks(results: Results): Check[] {
     row("baseline-saturation", "Baseline at saturation: notifications/s", perSecond(baseline.saturation.throughput), "—", null);
     row("baseline-latency", `Baseline: p99 at ${config.ingest.fixedRate}/s · p99 at saturation`, `${ms(baseline.fixed.p99)} · ${ms(baseline.saturation.p99)} ms`, "—", null);
     const { next } = ingest;
+    if (app.afterIdle && baseline.afterIdle) {
+      const idle = (t: typeof app) => (t.afterIdle ? ms(t.afterIdle.p99) : "—");
+      row(
+        "ingest-after-idle",
+        `p99 at ${config.ingest.fixedRate}/s in the first ${config.ingest.afterIdleSeconds} s after ${config.ingest.idleSeconds} s idle: app · ${next ? "Next floor · " : ""}baseline`,
+        `${[app, ...(next ? [next] : []), baseline].map(idle).join(" · ")} ms`,
+        "—",
+        null,
+      );
+    }
     if (next) {
       row("next-floor-saturation", "Next floor (the baseline's work in one Next route handler) at saturation: notifications/s", perSecond(next.saturation.throughput), "—", null);
       row("next-floor-latency", `Next floor: p99 at ${config.ingest.fixedRate}/s · p99 at saturation`, `${ms(next.fixed.p99)} · ${ms(next.saturation.p99)} ms`, "—", null);

@@ -100,6 +100,20 @@ function floorNote(results: Results, about: "throughput" | "latency" | "ratio"):
   );
 }
 
+/** The after-idle runs (absent in results from before them), as one sentence. */
+function afterIdleNote(results: Results): string {
+  const { app, baseline, next } = results.ingest!;
+  if (!app.afterIdle || !baseline.afterIdle) return "";
+  const { idleSeconds, afterIdleSeconds, fixedRate } = config.ingest;
+  const floor = next?.afterIdle ? `, the Next floor's ${next.afterIdle.p99.toFixed(0)} ms` : "";
+  return (
+    ` After each had idled ${idleSeconds} s, the first ${afterIdleSeconds} s at ${fixedRate}/s gave the app a p99 of ` +
+    `${app.afterIdle.p99.toFixed(0)} ms${floor} and the baseline's ${baseline.afterIdle.p99.toFixed(0)} ms (the "after idle" rows): ` +
+    `a webhook endpoint idles between bursts, and its first requests after a quiet spell are served by a server whose heap ` +
+    `and connections have to come back.`
+  );
+}
+
 const CAPACITY_FIX =
   "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
   "below) would bring it near the baseline; or PostgreSQL and the load on cores of their own, where more processes would then help: " +
@@ -114,30 +128,33 @@ const ONE_STATEMENT =
   "successful one-time payment also the look-up for other payments of the order), then a COMMIT that waits for the WAL flush. The " +
   "baseline sends the same statement.";
 
-// Measured apart from any one run (a latency trace, the GC log, bench/request-signal-gc.ts,
-// bench/ingest-only.ts with bench/lib/request-without-signal.cjs preloaded, a sampling heap profile).
+// Measured apart from any one run (latency traces against the app's event loop, GC and CPU,
+// bench/request-signal-gc.ts, bench/ingest-only.ts with bench/lib/request-without-signal.cjs
+// preloaded, a sampling heap profile, node flags given through BENCH_APP_NODE_ARGS).
 const APP_GC_PROMOTION =
-  `What follows was measured apart from this run (2026-11-21). The slow requests come in bursts: in a trace of every request's ` +
-  `latency set against the app's GC log (earlier that day), each burst fell within about 0.1 s of a garbage collection. The ` +
-  `app's scavenges took 7–15 ms and promoted about half of what they scanned (some 40 MB each at 500/s), where the handler alone, ` +
-  `in-process with Requests made without a signal, promoted under 1 MB a scavenge; the CSV export shows it too inside \`next ` +
-  `start\` (about a fifth of what it allocates promoted, against next to nothing for the same stream read in a plain Node ` +
-  `process). What keeps the objects alive inside \`next start\` is not found. Ruled out: the AbortSignal on the Request Next ` +
-  `hands a route handler, which an earlier version of this report blamed. In Node's Request a signal does tie each request to a ` +
-  `WeakRef and a FinalizationRegistry entry, and \`npx tsx bench/request-signal-gc.ts\` shows bare Requests made with one costing ` +
-  `scavenges about ten times as long; but in the app's server, six 20 s runs at 500/s of bench/ingest-only.ts through the same ` +
-  `preload (bench/lib/request-without-signal.cjs), alternating the signal kept (the control) and every Request given one made ` +
-  `without it (13,502 of 13,502 each run), gave a p99 of 231–232 ms with the signal and 208–243 ms without, and promoted ` +
-  `3.9–4.0 MB a scavenge with it against 3.6–3.75 MB without (23:10 UTC, the AMD EPYC machine slowing from 130 to 226 ms; ` +
-  `--trace-gc-nvp on throughout): the signal accounts for under a tenth of what is promoted and none of the tail. Also ruled ` +
-  `out: the async context frames Node 24 runs AsyncLocalStorage on (one 20 s run with --no-async-context-frame promoted just as ` +
-  `much, its p99 251 ms, worse, probably as async hooks then cost every promise). A sampling heap profile of what survives the ` +
-  `scavenges (the inspector's HeapProfiler, objects freed by young-generation collections left out) spreads over everything a ` +
-  `request allocates, Next's request handling, Node's HTTP response and the handler's own, rather than one allocation site: ` +
-  `it shows where the survivors were made, not what holds them. Resizing the young generation does not help either (earlier ` +
-  `that day, in a faster hour): a larger one (--max-semi-space-size=64) changed nothing, and smaller ones (4 and 1 MB), for ` +
-  `shorter and more frequent scavenges, made the p99 at 500/s worse (64–121 ms against 35–40 ms with the default, in reduced ` +
-  `runs of bench/ingest-only.ts, 10 s at 500/s, the sizes taken in turn). `;
+  `What follows was measured apart from this run (2026-11-21 and 22, bench/ingest-only.ts, 20 s at 500/s). Where the tail ` +
+  `comes from: a trace of every request's latency, set against a 5 ms timer and a GC observer inside the app's server and the ` +
+  `CPU of its threads, puts the slow requests (over 50 ms) in a few bursts of 0.1–0.6 s, in each of which the server's main ` +
+  `thread ran flat out (its timer late by 15–95 ms, again and again) while the requests arriving meanwhile queued. The bursts ` +
+  `came at the start of a run after the server had sat idle (before the benchmark measured each target warm, the first 1.5 s ` +
+  `of the app's fixed-rate run held 55–568 of its slow requests; see the "after idle" rows), around the old-generation ` +
+  `collections (one every 8–10 s at this rate), and at moments with no collection at all, where a CPU profile shows ordinary ` +
+  `request handling with socket writes taking a larger share (on loopback the kernel delivers each write to its reader in ` +
+  `the writer's time). Two cores shared with PostgreSQL and the load generator leave no slack for any of them. The app's ` +
+  `young-generation collections come every 0.4 s or so at this rate and take 8–12 ms; each promotes about 5.5 MB of the ` +
+  `47 MB allocated since the one before, nearly all of what that one had kept: some 27 KB a request outlives 0.4 s, where ` +
+  `the handler alone, in-process without Next, promoted under 1 MB a collection. What keeps it alive inside \`next start\` ` +
+  `is not found. Ruled out: the AbortSignal on the Request Next hands a route handler, which an earlier version of this ` +
+  `report blamed (six runs through bench/lib/request-without-signal.cjs, the signal kept and removed in turn: p99 231–232 ms ` +
+  `with it, 208–243 ms without, and under a tenth of what is promoted; \`npx tsx bench/request-signal-gc.ts\` shows what a ` +
+  `signal costs bare Requests); the async context frames Node 24 runs AsyncLocalStorage on (--no-async-context-frame promoted ` +
+  `as much); the young generation's size (--max-semi-space-size=64 changed nothing, 4 and 1 MB made the p99 worse). A ` +
+  `sampling heap profile of what survives the collections spreads over everything a request allocates rather than one site. ` +
+  `Node flags tried against the bursts, each in alternating runs against the default: --no-memory-reducer (V8 otherwise shrinks ` +
+  `an idle server's heap, to grow it again when load returns) cut the slow requests of the first 1.5 s after idling (median 60 ` +
+  `against 258, nine runs and six) but not the p99 reliably (39–136 ms against 61–188 ms), nor, in two runs each of the current ` +
+  `order, the after-idle p99 (103–237 ms against 131–173 ms), so \`npm start\` runs without it; adding --single-threaded-gc to it did no ` +
+  `better (93–196 ms against 86–136 ms, three runs each). `;
 
 // Measured apart from any one run: `npx tsx bench/next-floor-variants.ts`.
 const NEXT_VARIANTS =
@@ -210,6 +227,7 @@ export const explanations: Record<string, (results: Results) => string> = {
           : `${rate}/s is ${Math.round((100 * rate) / capacity)}% of what it sustains on cores shared with the database and the load generator, so a pause or a busy moment leaves the requests arriving meanwhile waiting for a free connection and a free core, and the app works that queue off slowly: `) +
         `the latency measured is mostly queueing. The fix is capacity, the same as for throughput.` +
         floorNote(results, "latency") +
+        afterIdleNote(results) +
         " " +
         APP_GC_PROMOTION.trimEnd() +
         speedNote(results)
@@ -235,6 +253,7 @@ export const explanations: Record<string, (results: Results) => string> = {
       `${config.ingest.saturationConnections} connections at once the app sustained ${capacity}/s. The fix is headroom: less CPU ` +
       `per request in the app's server (see the ratio below) or cores not shared with the database and the load generator.` +
       floorNote(results, "latency") +
+      afterIdleNote(results) +
       speedNote(results)
     );
   },
