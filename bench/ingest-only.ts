@@ -19,6 +19,7 @@ import { stop, stopAll } from "./lib/processes";
 // "--require ./bench/lib/request-without-signal.cjs" makes its Requests without their AbortSignal (a diagnostic).
 // BENCH_APP_WORKERS=2 runs two `next start` processes on the app's port (node:cluster), one per core.
 // BENCH_NEXT_FLOOR=0 leaves out the Next floor (bench/next-floor).
+// BENCH_AFTER_IDLE_SECONDS=0 leaves out each server's idle spell and the fixed-rate run after it.
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);

@@ -31,8 +31,12 @@ export const config = {
     /** Enough connections that a slow reply never delays the next send at the fixed rate. */
     fixedConnections: int("BENCH_FIXED_CONNECTIONS", 64),
     saturationRequests: int("BENCH_SATURATION_REQUESTS", 15_000),
-    /** After the other runs, every target idles at least this long, then takes the fixed rate again for `afterIdleSeconds`. */
-    idleSeconds: int("BENCH_IDLE_SECONDS", 30),
+    /**
+     * After its saturation run each target idles this long, then takes the fixed rate again for
+     * `afterIdleSeconds` (0 leaves that run out). Longer than every pool's idle timeout (the app's
+     * 30 s, pg's default 10 s for the others), so each starts the burst without open connections.
+     */
+    idleSeconds: int("BENCH_IDLE_SECONDS", 40),
     afterIdleSeconds: int("BENCH_AFTER_IDLE_SECONDS", 3),
     saturationConnections: int("BENCH_SATURATION_CONNECTIONS", 32),
     /** Upper bound on any one load run, whatever happens. */

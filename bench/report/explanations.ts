@@ -152,8 +152,8 @@ const APP_GC_PROMOTION =
   `sampling heap profile of what survives the collections spreads over everything a request allocates rather than one site. ` +
   `Node flags tried against the bursts, each in alternating runs against the default: --no-memory-reducer (V8 otherwise shrinks ` +
   `an idle server's heap, to grow it again when load returns) cut the slow requests of the first 1.5 s after idling (median 60 ` +
-  `against 258, nine runs and six) but not the p99 reliably (39–136 ms against 61–188 ms), nor, in two runs each of the current ` +
-  `order, the after-idle p99 (103–237 ms against 131–173 ms), so \`npm start\` runs without it; adding --single-threaded-gc to it did no ` +
+  `against 258, nine runs and six) but not the p99 reliably (39–136 ms against 61–188 ms), nor, in two reduced runs each ` +
+  `ending with an after-idle run, the after-idle p99 (103–237 ms against 131–173 ms), so \`npm start\` runs without it; adding --single-threaded-gc to it did no ` +
   `better (93–196 ms against 86–136 ms, three runs each). `;
 
 // Measured apart from any one run: `npx tsx bench/next-floor-variants.ts`.

@@ -32,13 +32,20 @@ function ingestSection(results: Results): string[] {
   const ingest = results.ingest;
   if (!ingest) return [];
   const { ingest: c } = config;
+  // Results from before 2026-11-22 have no after-idle runs: their servers took turns within each phase.
+  const order = ingest.app.afterIdle
+    ? "each target in turn takes its warm-up, the fixed rate and saturation back to back, 2 s apart, so that each is measured warm " +
+      "(until 2026-11-22 the three took turns within each phase, and the app sat idle for up to a minute before its fixed-rate run, the " +
+      `Next floor for a few seconds). Each then idles for ${c.idleSeconds} s and takes the fixed rate again for ${c.afterIdleSeconds} s: ` +
+      'the first requests of a burst after a quiet spell, reported on their own ("after idle").'
+    : "within each phase the three take turns, in an order that rotates from phase to phase.";
   const out = [
     "## Ingest",
     "",
     `${ingest.mix.requests.toLocaleString("en-US")} signed notifications prepared before the runs (${Object.entries(ingest.mix.byProvider).map(([p, n]) => `${p} ${n}`).join(", ")}), ` +
       `${ingest.mix.retries.toLocaleString("en-US")} of them (${((100 * ingest.mix.retries) / ingest.mix.requests).toFixed(1)}%) exact repeats of a recent one (provider retries); ` +
       "10% of the new ones failed, 10% of PayCools' pending and later succeeded, about 1% a second payment of an earlier order. " +
-      `The same requests in the same order go to the app (\`next start\`, production build, PostgreSQL), to the Next floor (\`bench/next-floor\`: a Next.js app with one route handler that does exactly the baseline's work, \`bench/lib/baseline-work.ts\`, with the app's response-header rules, also under \`next start\`) and to the baseline (\`bench/baseline-server.ts\`: node:http + pg, same signature check, same SQL), each on its own fresh database; each target in turn takes its warm-up, the fixed rate and saturation back to back, 2 s apart, so that each is measured warm (until 2026-11-22 the three took turns within each phase, and the app sat idle for up to a minute before its fixed-rate run, the Next floor for a few seconds). Each then idles for ${c.idleSeconds} s and takes the fixed rate again for ${c.afterIdleSeconds} s: the first requests of a burst after a quiet spell, reported on their own (\"after idle\"). ` +
+      `The same requests in the same order go to the app (\`next start\`, production build, PostgreSQL), to the Next floor (\`bench/next-floor\`: a Next.js app with one route handler that does exactly the baseline's work, \`bench/lib/baseline-work.ts\`, with the app's response-header rules, also under \`next start\`) and to the baseline (\`bench/baseline-server.ts\`: node:http + pg, same signature check, same SQL), each on its own fresh database; ${order} ` +
       "The Next floor is the least a Next route handler costs: the app against it measures Payhook's own code (and what its other routes and proxy matcher add to Next's routing), the floor against the baseline measures Next's. Each warm-up ends with ANALYZE, as autovacuum would have run on tables in use: without statistics PostgreSQL planned the ingest's look-ups from defaults and read every successful payment of a provider per notification, which is how a fresh database behaves for its first minute, not a ledger in service.",
     "",
     `Load: autocannon, loopback. Fixed rate: ${c.fixedRate}/s for ${c.fixedSeconds} s over up to ${c.fixedConnections} connections, sends paced to evenly spaced instants (\"late\" counts sends that left more than 10 ms after their slot because every connection was waiting for a reply). ` +
