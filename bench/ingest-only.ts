@@ -20,6 +20,8 @@ import { stop, stopAll } from "./lib/processes";
 // BENCH_APP_WORKERS=2 runs two `next start` processes on the app's port (node:cluster), one per core.
 // BENCH_NEXT_FLOOR=0 leaves out the Next floor (bench/next-floor).
 // BENCH_AFTER_IDLE_SECONDS=0 leaves out each server's idle spell and the fixed-rate run after it.
+// BENCH_TRACE_DIR=<dir> writes each request's latency there; with "--require ./bench/lib/event-loop-trace.cjs"
+// in BENCH_APP_NODE_ARGS the app writes its collections and event-loop stalls too (npx tsx bench/trace-report.ts).
 
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);

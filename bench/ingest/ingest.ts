@@ -1,3 +1,4 @@
+import path from "node:path";
 import { config } from "../lib/config";
 import { withPgClient } from "@/lib/db/with-pg-client";
 import { cpuMs, processTree } from "../lib/processes";
@@ -113,6 +114,8 @@ export async function benchIngest(targets: Target[], requests: PreparedRequest[]
       connections: paced ? fixedConnections : saturationConnections,
       rate: paced ? fixedRate : undefined,
       maxSeconds: maxRunSeconds,
+      // BENCH_TRACE_DIR: each request's latency, for bench/trace-report.ts (with bench/lib/event-loop-trace.cjs in the server).
+      ...(config.traceDir ? { traceFile: path.join(config.traceDir, `${target.name}-${phase}.log`) } : {}),
     });
     const after = await cpuNow(target);
     const result = { ...load, serverCpuMs: after.server - before.server, postgresCpuMs: postgresDelta(before.postgres, after.postgres) };

@@ -1,4 +1,6 @@
 import autocannon, { type Client, type Options } from "autocannon";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { PreparedRequest } from "./requests";
 
 // One load run with autocannon: every connection takes the next prepared
@@ -39,6 +41,8 @@ type LoadOptions = {
   /** Requests per second; absent for a saturation run. */
   rate?: number;
   maxSeconds: number;
+  /** Writes "<sent at, Unix ms> <latency ms>" per answered request to this file (bench/trace-report.ts reads it). */
+  traceFile?: string;
 };
 
 type PacedClient = Client & { _doRequest?: (...args: unknown[]) => void; destroyed?: boolean };
@@ -73,6 +77,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { requests, connections, rate } = options;
   let next = 0;
   const acknowledged: number[] = [];
+  const trace: string[] = [];
   const paced = rate ? pacer(rate) : undefined;
   const opts: Options = {
     url: options.url,
@@ -86,12 +91,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         setupRequest: (request, context) => {
           const position = next++;
           (context as { position?: number }).position = position;
+          if (options.traceFile) (context as { sentAt?: number }).sentAt = Date.now();
           const prepared = requests[position % requests.length]!;
           return { ...request, method: "POST", path: prepared.path, headers: { ...prepared.headers }, body: prepared.body };
         },
         onResponse: (status, _body, context) => {
           lastResponse = performance.now();
-          const position = (context as { position?: number }).position;
+          const { position, sentAt } = context as { position?: number; sentAt?: number };
+          if (sentAt !== undefined) trace.push(`${sentAt} ${Date.now() - sentAt}`);
           if (status >= 200 && status < 300 && position !== undefined) acknowledged.push(position);
         },
       },
@@ -111,6 +118,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }, options.maxSeconds * 1000);
   }).finally(() => clearTimeout(guard));
   const ended = performance.now();
+  if (options.traceFile) {
+    mkdirSync(path.dirname(options.traceFile), { recursive: true });
+    writeFileSync(options.traceFile, trace.join("\n") + "\n");
+  }
   // A run whose every request was answered lasted until its last reply: autocannon
   // notices that only at its next one-second tick, which would round every run up to
   // whole seconds. A run cut off by the guard, or with requests that failed or timed

@@ -23,6 +23,8 @@ export const config = {
   poolSize: int("BENCH_POOL_SIZE", 10),
   /** `next start` processes behind the app's port (bench/ingest-only.ts experiments; the benchmark runs one, as `npm start` does). */
   appWorkers: int("BENCH_APP_WORKERS", 1),
+  /** A diagnostic: where each load run writes its requests' latencies, and bench/lib/event-loop-trace.cjs its events. */
+  traceDir: process.env.BENCH_TRACE_DIR,
 
   ingest: {
     warmupRequests: int("BENCH_WARMUP_REQUESTS", 1_500),

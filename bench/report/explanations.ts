@@ -133,8 +133,8 @@ const ONE_STATEMENT =
 // preloaded, a sampling heap profile, node flags given through BENCH_APP_NODE_ARGS).
 const APP_GC_PROMOTION =
   `What follows was measured apart from this run (2026-11-21 and 22, bench/ingest-only.ts, 20 s at 500/s). Where the tail ` +
-  `comes from: a trace of every request's latency, set against a 5 ms timer and a GC observer inside the app's server and the ` +
-  `CPU of its threads, puts the slow requests (over 50 ms) in a few bursts of 0.1–0.6 s, in each of which the server's main ` +
+  `comes from: a trace of every request's latency, set against a 5 ms timer and a GC observer inside the app's server ` +
+  `(BENCH_TRACE_DIR with bench/lib/event-loop-trace.cjs preloaded, read by bench/trace-report.ts), puts the slow requests (over 50 ms) in a few bursts of 0.1–0.6 s, in each of which the server's main ` +
   `thread ran flat out (its timer late by 15–95 ms, again and again) while the requests arriving meanwhile queued. The bursts ` +
   `came at the start of a run after the server had sat idle (before the benchmark measured each target warm, the first 1.5 s ` +
   `of the app's fixed-rate run held 55–568 of its slow requests; see the "after idle" rows), around the old-generation ` +
