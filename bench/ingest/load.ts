@@ -45,7 +45,22 @@ type LoadOptions = {
   traceFile?: string;
 };
 
-type PacedClient = Client & { _doRequest?: (...args: unknown[]) => void; destroyed?: boolean };
+type PacedClient = Client & {
+  _doRequest?: (...args: unknown[]) => void;
+  destroyed?: boolean;
+  requestIterator?: { context?: { sentAt?: number } };
+};
+
+/**
+ * Sends a held request. A traced run stamps each request's send time in setupRequest, which
+ * autocannon calls as it sends, except for a connection's first request, set up when the
+ * connection was made and held here until its slot: that one is stamped now.
+ */
+function release(client: PacedClient, send: (...args: unknown[]) => void, args: unknown[]): void {
+  const context = client.requestIterator?.context;
+  if (context?.sentAt !== undefined) context.sentAt = Date.now();
+  send.apply(client, args);
+}
 
 function pacer(rate: number): { setup: (client: Client) => void; late: () => number } {
   const interval = 1000 / rate;
@@ -62,11 +77,11 @@ function pacer(rate: number): { setup: (client: Client) => void; late: () => num
       const wait = start + issued++ * interval - now;
       if (wait <= 0) {
         if (wait < -10) late++;
-        send.apply(paced, args);
+        release(paced, send, args);
         return;
       }
       setTimeout(() => {
-        if (!paced.destroyed) send.apply(paced, args);
+        if (!paced.destroyed) release(paced, send, args);
       }, wait);
     };
   };

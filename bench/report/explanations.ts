@@ -137,7 +137,8 @@ const APP_GC_PROMOTION =
   `(BENCH_TRACE_DIR with bench/lib/event-loop-trace.cjs preloaded, read by bench/trace-report.ts), puts the slow requests (over 50 ms) in a few bursts of 0.1–0.6 s, in each of which the server's main ` +
   `thread ran flat out (its timer late by 15–95 ms, again and again) while the requests arriving meanwhile queued. The bursts ` +
   `came at the start of a run after the server had sat idle (before the benchmark measured each target warm, the first 1.5 s ` +
-  `of the app's fixed-rate run held 55–568 of its slow requests; see the "after idle" rows), around the old-generation ` +
+  `of the app's fixed-rate run held 55–568 of its slow requests, up to about 40 of them mistimed by the trace, which then ` +
+  `timed a connection's first request from before its paced send; see the "after idle" rows), around the old-generation ` +
   `collections (one every 8–10 s at this rate), and at moments with no collection at all, where a CPU profile shows ordinary ` +
   `request handling with socket writes taking a larger share (on loopback the kernel delivers each write to its reader in ` +
   `the writer's time). Two cores shared with PostgreSQL and the load generator leave no slack for any of them. The app's ` +
@@ -152,7 +153,7 @@ const APP_GC_PROMOTION =
   `sampling heap profile of what survives the collections spreads over everything a request allocates rather than one site. ` +
   `Node flags tried against the bursts, each in alternating runs against the default: --no-memory-reducer (V8 otherwise shrinks ` +
   `an idle server's heap, to grow it again when load returns) cut the slow requests of the first 1.5 s after idling (median 60 ` +
-  `against 258, nine runs and six) but not the p99 reliably (39–136 ms against 61–188 ms), nor, in two reduced runs each ` +
+  `against 258, nine runs and six, each count with up to about 40 of those mistimed requests) but not the p99 reliably (39–136 ms against 61–188 ms), nor, in two reduced runs each ` +
   `ending with an after-idle run, the after-idle p99 (103–237 ms against 131–173 ms), so \`npm start\` runs without it; adding --single-threaded-gc to it did no ` +
   `better (93–196 ms against 86–136 ms, three runs each). `;
 
