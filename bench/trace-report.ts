@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "./lib/config";
+import { percentile } from "./lib/stats";
 
 // Where a load run's slow requests came from: its requests' latencies (written by the load tool
 // when BENCH_TRACE_DIR is set) set against the server's garbage collections and event-loop stalls
@@ -47,10 +48,10 @@ events.sort((a, b) => a.at - b.at);
 
 const t0 = requests[0]![0];
 const seconds = (at: number) => `+${((at - t0) / 1000).toFixed(3)} s`;
-const latencies = requests.map(([, latency]) => latency).sort((a, b) => a - b);
+const latencies = requests.map(([, latency]) => latency);
 const slow = requests.filter(([, latency]) => latency > slowMs);
 console.log(
-  `${run}: ${requests.length} requests, p50 ${latencies[Math.floor(latencies.length * 0.5)]} ms, p99 ${latencies[Math.floor(latencies.length * 0.99)]} ms, ` +
+  `${run}: ${requests.length} requests, p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, ` +
     `${slow.length} slower than ${slowMs} ms; ${events.length} server events${events.length ? "" : " (was bench/lib/event-loop-trace.cjs preloaded?)"}`,
 );
 

@@ -31,7 +31,8 @@ export type Expected = {
 };
 /** `afterIdle`: the fixed rate again after idling (absent in results from before it existed). */
 export type TargetFigures = { warmup: RunFigures; fixed: RunFigures; saturation: RunFigures; afterIdle?: RunFigures; stored: Stored; expected: Expected };
-const PHASES = ["warmup", "fixed", "saturation", "afterIdle"] as const;
+/** The load runs each target takes, in the order the report lists them. */
+export const PHASES = ["warmup", "fixed", "saturation", "afterIdle"] as const;
 type Phase = (typeof PHASES)[number];
 export type Stored = { transactions: number; events: number; accepted: number; duplicate: number; rejected: number; cases: number };
 export type IngestResult = {

@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import type { RunFigures } from "../ingest/ingest";
+import { PHASES, type RunFigures } from "../ingest/ingest";
 import { CALIBRATION_WORK } from "../lib/calibrate";
 import { config } from "../lib/config";
 import { kb, mb, ms, perSecond } from "../lib/stats";
@@ -56,7 +56,7 @@ function ingestSection(results: Results): string[] {
     "| target | run | sent | answers | s | ack/s | p50 ms | p99 ms | max ms | late | server CPU ms | postgres CPU ms |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const phase of ["warmup", "fixed", "saturation", "afterIdle"] as const) {
+  for (const phase of PHASES) {
     const label = phase === "afterIdle" ? "after idle" : phase;
     for (const [name, figures] of [["app", ingest.app], ...(ingest.next ? [["Next floor", ingest.next] as const] : []), ["baseline", ingest.baseline]] as const) {
       const run = figures[phase];
