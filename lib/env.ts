@@ -40,6 +40,14 @@ const envSchema = z.object({
   NEXTAUTH_URL: optionalString,
   /** Set by Vercel on its deployments. */
   VERCEL: optionalString,
+  /** The bearer token a scheduler sends to /api/cron/* (Vercel Cron Jobs send this variable as it is). */
+  CRON_SECRET: optionalString,
+  REFUSED_DELIVERY_RETENTION_DAYS: z.coerce
+    .number({ error: "REFUSED_DELIVERY_RETENTION_DAYS must be a whole number of days" })
+    .int("REFUSED_DELIVERY_RETENTION_DAYS must be a whole number of days")
+    .min(1, "REFUSED_DELIVERY_RETENTION_DAYS must be at least 1")
+    .max(3650, "REFUSED_DELIVERY_RETENTION_DAYS must be at most 3650 (ten years)")
+    .default(30),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });

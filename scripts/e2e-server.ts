@@ -117,6 +117,7 @@ async function main(): Promise<void> {
       managed: { email: users.managed.email, password: users.managed.password, id: database.userIds[users.managed.email]! },
     },
     signIn: SIGN_IN,
+    cronSecret: randomBytes(32).toString("hex"),
     privateKeys: Object.fromEntries(
       Object.entries(keys).map(([provider, pair]) => [provider, pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString()]),
     ) as Record<E2eProvider, string>,
@@ -139,6 +140,8 @@ async function main(): Promise<void> {
     PAYCOOLS_ID_AMOUNT_EXPONENTS: "",
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     NEXTAUTH_URL: baseURL,
+    CRON_SECRET: info.cronSecret,
+    REFUSED_DELIVERY_RETENTION_DAYS: "30",
     SIGN_IN_MAX_FAILURES: String(SIGN_IN.maxFailures),
     SIGN_IN_WINDOW_MINUTES: String(SIGN_IN.windowMinutes),
   };

@@ -131,6 +131,8 @@ async function main(): Promise<number> {
         PAYCOOLS_ID_AMOUNT_EXPONENTS: "",
         NEXTAUTH_SECRET: secret,
         NEXTAUTH_URL: baseURL,
+        CRON_SECRET: randomBytes(32).toString("hex"),
+        REFUSED_DELIVERY_RETENTION_DAYS: "30",
         SIGN_IN_MAX_FAILURES: "5",
         SIGN_IN_WINDOW_MINUTES: "15",
       },

@@ -15,7 +15,10 @@ function Item({ term, children, wide = false }: { term: string; children: ReactN
   );
 }
 
-export function DeliverySummary({ delivery, timeZone }: { delivery: DeliveryDetail; timeZone: string }) {
+type Retention = { days: number; from: Date };
+
+/** `retention`: set for a refusal the retention job will delete (no signature vouched for it), when the job is set up. */
+export function DeliverySummary({ delivery, timeZone, retention = null }: { delivery: DeliveryDetail; timeZone: string; retention?: Retention | null }) {
   const { transaction } = delivery;
   return (
     <section aria-labelledby="summary-heading" className="rounded-lg border border-slate-200 bg-white p-4">
@@ -32,6 +35,12 @@ export function DeliverySummary({ delivery, timeZone }: { delivery: DeliveryDeta
           <Item term="Why it was rejected" wide>
             {delivery.errorCode ? <span className="font-mono text-red-800">{delivery.errorCode}</span> : null}
             {delivery.reason ? <span className="mt-1 block whitespace-pre-wrap">{delivery.reason}</span> : null}
+          </Item>
+        ) : null}
+        {retention ? (
+          <Item term="Retention" wide>
+            No signature vouched for this request, so it is kept {retention.days} days: the retention job deletes it from{" "}
+            {formatDateTime(retention.from, timeZone)}.
           </Item>
         ) : null}
         <Item term="Signature">

@@ -18,7 +18,7 @@ describe("proxy.ts matcher", () => {
   });
 
   it("runs for pages and the other APIs", () => {
-    for (const path of ["/", "/overview", "/transactions", "/api/transactions", "/api/health", "/api/auth/session", "/sign-in", "/no-such-page"]) {
+    for (const path of ["/", "/overview", "/transactions", "/api/transactions", "/api/health", "/api/cron/prune-deliveries", "/api/auth/session", "/sign-in", "/no-such-page"]) {
       expect(runs(path), path).toBe(true);
     }
   });

@@ -22,6 +22,8 @@ export type RunInfo = {
     managed: Credentials & { id: string };
   };
   signIn: { maxFailures: number; windowMinutes: number };
+  /** The server's CRON_SECRET, the bearer token of its scheduled jobs. */
+  cronSecret: string;
   /** PKCS#8 PEM private keys whose public halves the server verifies with. */
   privateKeys: Record<E2eProvider, string>;
 };

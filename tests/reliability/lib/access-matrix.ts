@@ -13,7 +13,7 @@ export type Identity = { role: Role; jar: CookieJar | null; email: string | null
 export type MatrixData = { transactionId: string; deliveryId: string; providers: readonly string[] };
 export type MatrixResult = { checked: Record<Role, number>; failures: string[] };
 
-const PUBLIC_API = /^\/api\/(webhooks\/|auth\/|health$)/;
+const PUBLIC_API = /^\/api\/(webhooks\/|auth\/|cron\/|health$)/;
 const PUBLIC_PAGES = new Set(["/sign-in"]);
 const NEXT_AUTH_ENDPOINTS = ["session", "csrf", "providers", "signin", "signout", "error"];
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -63,6 +63,11 @@ function judgeApi(route: AppRoute, url: string, method: string, identity: Identi
     // The request reaches the handler whoever sends it: the signature decides, never a session.
     if (method !== "POST") return response.status === 405 ? null : `answered ${response.status} to ${method}, expected 405`;
     return response.status >= 400 && response.status < 500 && json?.error?.code && json.error.code !== "unauthenticated" ? null : `answered ${response.status} ${json?.error?.code ?? ""} to an unsigned POST, expected the handler's own refusal`;
+  }
+  if (url.startsWith("/api/cron/")) {
+    // A scheduled job: the CRON_SECRET bearer token decides, and a session is no substitute for it.
+    if (method !== "GET") return response.status === 405 ? null : `answered ${response.status} to ${method}, expected 405`;
+    return response.status === 401 && json?.error?.code === "cron_unauthorized" ? null : `answered ${response.status} ${json?.error?.code ?? ""} without the bearer token, expected 401 cron_unauthorized`;
   }
   if (url === "/api/health") return method === "GET" ? (response.status === 200 ? null : `answered ${response.status}`) : null;
   if (url === "/api/auth/session" && method === "GET") {

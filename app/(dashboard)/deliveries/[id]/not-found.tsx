@@ -4,7 +4,8 @@ import { EmptyState } from "@/components/ui/empty-state";
 export default function DeliveryNotFound() {
   return (
     <EmptyState title="No such delivery">
-      The link may be mistyped, or the delivery belongs to another database.{" "}
+      The link may be mistyped, the delivery may belong to another database, or it was a refusal no signature vouched for,
+      deleted once past its retention period.{" "}
       <Link href="/deliveries" className="text-indigo-700 underline">
         Back to all deliveries
       </Link>

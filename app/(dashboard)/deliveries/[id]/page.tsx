@@ -8,7 +8,9 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getDelivery } from "@/lib/deliveries/get-delivery";
+import { isPrunable, retentionEnds } from "@/lib/deliveries/prune-refused-deliveries";
 import { reprocessRefusal } from "@/lib/deliveries/reprocess-delivery";
+import { getEnv } from "@/lib/env";
 import { PROVIDER_LABELS } from "@/lib/format";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 
@@ -21,6 +23,10 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const delivery = await getDelivery(db, id);
   if (!delivery) notFound();
 
+  const env = getEnv();
+  const days = env.REFUSED_DELIVERY_RETENTION_DAYS;
+  // Only where the job can run: without CRON_SECRET nothing is ever deleted.
+  const retention = env.CRON_SECRET && isPrunable(delivery) ? { days, from: retentionEnds(delivery.receivedAt, days) } : null;
   const refusal = delivery.outcome === "rejected" && !delivery.reprocessedAt ? (reprocessRefusal(delivery)?.message ?? null) : null;
 
   return (
@@ -38,7 +44,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         }
       />
       <div className="space-y-6">
-        <DeliverySummary delivery={delivery} timeZone={timeZone} />
+        <DeliverySummary delivery={delivery} timeZone={timeZone} retention={retention} />
         <ReprocessingSection delivery={delivery} isAdmin={user.role === "admin"} refusal={refusal} timeZone={timeZone} />
         <DeliveryHeaders headers={delivery.headers} />
         <DeliveryBody delivery={delivery} />
