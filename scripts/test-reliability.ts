@@ -111,6 +111,7 @@ async function main(): Promise<number> {
     proxy = new TcpProxy(await freePort(), { host: database.host, port: database.port });
     await proxy.start();
     const secret = randomBytes(32).toString("base64url");
+    const cronSecret = randomBytes(32).toString("hex");
     const baseURL = `http://127.0.0.1:${port}`;
     server = new AppServer({
       root,
@@ -131,7 +132,7 @@ async function main(): Promise<number> {
         PAYCOOLS_ID_AMOUNT_EXPONENTS: "",
         NEXTAUTH_SECRET: secret,
         NEXTAUTH_URL: baseURL,
-        CRON_SECRET: randomBytes(32).toString("hex"),
+        CRON_SECRET: cronSecret,
         REFUSED_DELIVERY_RETENTION_DAYS: "30",
         SIGN_IN_MAX_FAILURES: "5",
         SIGN_IN_WINDOW_MINUTES: "15",
@@ -139,7 +140,7 @@ async function main(): Promise<number> {
     });
     log(`next start on ${baseURL} (database through the proxy on 127.0.0.1:${proxy.port}) ready in ${await server.start()} ms`);
 
-    const context: RunContext = { root, buildDir: path.join(root, BUILD_DIR), server, proxy, database, keys, secret, users, maxBodyBytes: MAX_BODY_BYTES, seed, scale, artifactsDir, log };
+    const context: RunContext = { root, buildDir: path.join(root, BUILD_DIR), server, proxy, database, keys, secret, cronSecret, users, maxBodyBytes: MAX_BODY_BYTES, seed, scale, artifactsDir, log };
     for (const phase of PHASES) {
       if (only && !only.includes(phase.name)) continue;
       log(`== ${phase.name}`);

@@ -15,6 +15,8 @@ export type RunContext = {
   database: RunDatabase;
   keys: RunKeys;
   secret: string;
+  /** The server's CRON_SECRET, the bearer token of its scheduled jobs. */
+  cronSecret: string;
   users: { admin: RunUser; viewer: RunUser; throttled: RunUser };
   maxBodyBytes: number;
   seed: number;

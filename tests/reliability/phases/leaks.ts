@@ -77,6 +77,7 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
     ...PROVIDERS.map((p) => ({ name: `the ${p} private key`, needles: pemFragments(ctx.keys.providers[p].privateKeyPem) })),
     { name: "a stranger's private key", needles: pemFragments(ctx.keys.strangers.rsa2048.privateKeyPem) },
     secret("NEXTAUTH_SECRET", ctx.secret),
+    secret("CRON_SECRET", ctx.cronSecret),
     ...Object.values(ctx.users).map((user) => secret(`${user.email}'s password`, user.password)),
     ...hashes.map((row) => secret("a stored password hash", row.password_hash)),
     // The JWE's first part is a header every token shares; the encrypted part is what identifies this one.
@@ -110,12 +111,17 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
       }
     }
   }
+  // The retention job run for real, so that its answer and its log line are among what is searched for secrets.
+  const retention = await client.request({ path: "/api/cron/prune-deliveries", headers: { authorization: `Bearer ${ctx.cronSecret}` } });
+  if (retention.status !== 200) failures.push(`the retention job answered ${retention.status} to its bearer token`);
+  scan(`${JSON.stringify(retention.headers)}\n${retention.body.toString("utf8")}`, "the retention job's answer", "API answers");
   for (const [what, response] of [
     ["a webhook answer", await client.request({ method: "POST", path: "/api/webhooks/payermax", body: "{}" })],
     ["the signed-out redirect", await get(client, null, "/overview")],
     ["the signed-out 401", await get(client, null, "/api/transactions")],
     ["a 404 page", await get(client, admin.jar, "/no-such-page")],
     ["the CSV export", await get(client, admin.jar, "/api/transactions/export")],
+    ["the retention job's answer", retention],
   ] as const) {
     failures.push(...securityHeaderProblems(what, response, true));
   }
@@ -166,7 +172,7 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
   client.close();
   for (const leak of leaks.slice(0, 20)) failures.push(`${leak.secret} appears in ${leak.source}: …${leak.excerpt}…`);
   notes.push(
-    `leaks: ${secrets.length} secrets (3 provider private keys and a stranger's, NEXTAUTH_SECRET, 3 passwords and their bcrypt hashes, a session token, the Server Actions key, ${SECRET_HEADERS.length - 1} secret header values) searched in ${Object.entries(sources).map(([kind, count]) => `${count} ${kind}`).join(", ")}: ${leaks.length} found; ${SECRET_HEADERS.length} secret-carrying headers checked for redaction; security headers checked on pages, APIs, webhook answers, redirects, 401s and 404s; ${injections} injection probes across every search and filter field`,
+    `leaks: ${secrets.length} secrets (3 provider private keys and a stranger's, NEXTAUTH_SECRET, CRON_SECRET, 3 passwords and their bcrypt hashes, a session token, the Server Actions key, ${SECRET_HEADERS.length - 1} secret header values) searched in ${Object.entries(sources).map(([kind, count]) => `${count} ${kind}`).join(", ")}: ${leaks.length} found; ${SECRET_HEADERS.length} secret-carrying headers checked for redaction; security headers checked on pages, APIs, webhook answers, redirects, 401s and 404s; ${injections} injection probes across every search and filter field`,
   );
   return { name: "leaks", seconds: (Date.now() - started) / 1000, figures: [], notes, failures };
 }
