@@ -12,8 +12,6 @@ import { pruneRefusedDeliveries, retentionCutoff } from "./prune-refused-deliver
 
 /** Shorter secrets are refused: the token is all that guards a job that deletes rows. */
 export const MIN_CRON_SECRET_LENGTH = 16;
-/** Stops starting new batches after this, well inside the route's maxDuration; the next run goes on. */
-export const PRUNE_TIME_BUDGET_MS = 40_000;
 
 export type PruneRequestDeps = {
   db: () => Promise<Db>;
@@ -48,7 +46,7 @@ export async function handlePruneRequest(request: Request, deps: PruneRequestDep
         "and have the scheduler send it as Authorization: Bearer <CRON_SECRET> (Vercel Cron Jobs do so by themselves)",
     );
   }
-  const match = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "");
+  const match = /^bearer +(.+)$/i.exec(request.headers.get("authorization") ?? "");
   if (!match?.[1] || !sameSecret(match[1], secret)) {
     return errorResponse(
       401,
@@ -65,7 +63,7 @@ export async function handlePruneRequest(request: Request, deps: PruneRequestDep
     const result = await pruneRefusedDeliveries(db, {
       cutoff,
       batchSize: deps.batchSize,
-      timeBudgetMs: deps.timeBudgetMs ?? PRUNE_TIME_BUDGET_MS,
+      timeBudgetMs: deps.timeBudgetMs,
     });
     console.info(
       `[cron:prune-deliveries] deleted ${result.deleted} refused deliveries received before ${cutoff.toISOString()}` +
@@ -74,7 +72,7 @@ export async function handlePruneRequest(request: Request, deps: PruneRequestDep
     return Response.json({ ...result, cutoff: cutoff.toISOString(), retentionDays }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     if (isDatabaseUnavailable(error)) {
-      return errorResponse(503, "database_unavailable", "the ledger's database is unreachable, so nothing was deleted: the next run tries again", {
+      return errorResponse(503, "database_unavailable", "the ledger's database is unreachable, so the job stopped (any batch it finished stays deleted): the next run goes on", {
         "Retry-After": "60",
       });
     }

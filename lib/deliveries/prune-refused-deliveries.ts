@@ -23,11 +23,13 @@ export type PruneOptions = {
 
 export type PruneResult = {
   deleted: number;
-  /** False when the time budget ran out with refusals older than the cutoff left. */
+  /** False when the time budget ran out after a full batch: refusals older than the cutoff may be left. */
   complete: boolean;
 };
 
 export const PRUNE_BATCH_SIZE = 1_000;
+/** No new batch starts after this, well inside the route's maxDuration; the next run goes on. */
+export const PRUNE_TIME_BUDGET_MS = 40_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Refusals received before this instant are past a retention period of `days` at `now`. */
@@ -47,7 +49,7 @@ export function isPrunable(delivery: { outcome: string; signatureValid: boolean 
 
 export async function pruneRefusedDeliveries(db: Db, options: PruneOptions): Promise<PruneResult> {
   const batchSize = options.batchSize ?? PRUNE_BATCH_SIZE;
-  const budget = options.timeBudgetMs ?? 30_000;
+  const budget = options.timeBudgetMs ?? PRUNE_TIME_BUDGET_MS;
   const started = performance.now();
   let deleted = 0;
   for (;;) {
