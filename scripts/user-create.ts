@@ -3,11 +3,13 @@
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { getDb } from "@/lib/db/client";
+import { runTransaction } from "@/lib/db/run-transaction";
 import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
 import { PgliteLockedError } from "@/lib/db/pglite";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
 import { hashPassword } from "@/lib/users/password";
+import { recordUserChange } from "@/lib/users/record-user-change";
 import { MIN_PASSWORD_LENGTH } from "@/lib/users/user-rules";
 import { loadEnvFiles } from "./lib/load-env-files";
 
@@ -130,7 +132,7 @@ async function main(): Promise<void> {
   // createUser checks this too; checked first here so nobody types a password in vain.
   if (!EMAIL_PATTERN.test(email)) throw new UserError(`"${options.email}" is not an email address`);
   const db = await getDb();
-  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true, role: true } });
   if (existing && !options.reset) {
     throw new UserError(`a user with the email ${email} exists already: pass --reset-password to give it a new password and role`);
   }
@@ -139,15 +141,21 @@ async function main(): Promise<void> {
   const password = await readPassword(options);
   if (existing) {
     checkLength(password);
-    await db.user.update({
-      where: { id: existing.id },
-      data: {
-        passwordHash: await hashPassword(password),
-        role: options.role,
-        // A reset password ends the sessions signed in with the old one.
-        sessionsValidFrom: new Date(),
-        ...(options.name ? { name: options.name } : {}),
-      },
+    const passwordHash = await hashPassword(password);
+    await runTransaction(db, async (tx) => {
+      await tx.user.update({
+        where: { id: existing.id },
+        data: {
+          passwordHash,
+          role: options.role,
+          // A reset password ends the sessions signed in with the old one.
+          sessionsValidFrom: new Date(),
+          ...(options.name ? { name: options.name } : {}),
+        },
+      });
+      // Kept in the account's history as made by a script, not by an admin.
+      await recordUserChange(tx, { userId: existing.id, actorId: null, change: "password_set" });
+      if (existing.role !== options.role) await recordUserChange(tx, { userId: existing.id, actorId: null, change: "role_changed", role: options.role });
     });
     // A new password is a fresh start: the wait after earlier failed attempts no longer applies.
     await clearFailedSignIns(db, email);

@@ -1,5 +1,7 @@
 import type { Db } from "@/lib/db/client";
+import { runTransaction } from "@/lib/db/run-transaction";
 import { hashPassword } from "./password";
+import { recordUserChange } from "./record-user-change";
 import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH, type Role } from "./user-rules";
 
 export type { Role } from "./user-rules";
@@ -13,13 +15,20 @@ export function passwordProblem(password: string): string | null {
   return null;
 }
 
-export async function createUser(db: Db, input: { email: string; password: string; role: Role; name?: string }) {
+/** Adds an account and records its addition; `actorId` is the admin who added it, null for a script. */
+export async function createUser(db: Db, input: { email: string; password: string; role: Role; name?: string }, actorId: string | null = null) {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL_PATTERN.test(email)) throw new Error(`"${input.email}" is not an email address`);
   const problem = passwordProblem(input.password);
   if (problem) throw new Error(problem);
-  return db.user.create({
-    data: { email, name: input.name ?? null, role: input.role, passwordHash: await hashPassword(input.password) },
-    select: { id: true, email: true, role: true },
+  // Hashed before the transaction opens: bcrypt takes a while, and a transaction should not wait on it.
+  const passwordHash = await hashPassword(input.password);
+  return runTransaction(db, async (tx) => {
+    const user = await tx.user.create({
+      data: { email, name: input.name ?? null, role: input.role, passwordHash },
+      select: { id: true, email: true, role: true },
+    });
+    await recordUserChange(tx, { userId: user.id, actorId, change: "added", role: user.role });
+    return user;
   });
 }

@@ -5,6 +5,7 @@ import { runTransaction, type Tx } from "@/lib/db/run-transaction";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem } from "./create-user";
 import { hashPassword } from "./password";
+import { recordUserChange } from "./record-user-change";
 import { ROLES, type Role, type UserActionResult } from "./user-rules";
 
 // What an admin does on the users page. The Server Actions and the tests call
@@ -67,7 +68,7 @@ export async function addUser(db: Db, actor: UserActor, input: unknown): Promise
   if (!parsed.success) return firstIssue(parsed.error);
   const { email, name, role: newRole, password: newPassword } = parsed.data;
   try {
-    await createUser(db, { email, name, role: newRole, password: newPassword });
+    await createUser(db, { email, name, role: newRole, password: newPassword }, actor.id);
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, message: `${email} has an account already: find it in the list below.` };
     throw error;
@@ -90,6 +91,7 @@ export async function changeUserRole(db: Db, actor: UserActor, input: unknown): 
       return { ok: false, message: `${user.email} is the only active admin: make someone else an admin first.` };
     }
     await tx.user.update({ where: { id }, data: { role: newRole } });
+    await recordUserChange(tx, { userId: id, actorId: actor.id, change: "role_changed", role: newRole });
     return { ok: true, message: `${user.email} is now ${newRole === "admin" ? "an admin" : "a viewer"}.` };
   });
 }
@@ -111,6 +113,7 @@ export async function setUserDisabled(db: Db, actor: UserActor, input: unknown):
     const at = new Date();
     // Disabling ends the account's sessions for good: enabling it later does not bring them back.
     await tx.user.update({ where: { id }, data: disabled ? { disabledAt: at, sessionsValidFrom: at } : { disabledAt: null } });
+    await recordUserChange(tx, { userId: id, actorId: actor.id, change: disabled ? "disabled" : "enabled" });
     return {
       ok: true,
       message: disabled ? `Disabled ${user.email}: signed out everywhere, and cannot sign in.` : `Enabled ${user.email}: they can sign in again.`,
@@ -125,12 +128,16 @@ export async function setUserPassword(db: Db, actor: UserActor, input: unknown):
   const { userId: id, password: newPassword } = parsed.data;
   if (id === actor.id) return { ok: false, message: "Set your own password with `npm run user:create -- --reset-password`, or ask another admin." };
   const passwordHash = await hashPassword(newPassword);
-  const user = await db.user
-    .update({ where: { id }, data: { passwordHash, sessionsValidFrom: new Date() }, select: { email: true } })
-    .catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === "P2025") return null;
-      throw error;
-    });
+  const user = await runTransaction(db, async (tx) => {
+    const updated = await tx.user
+      .update({ where: { id }, data: { passwordHash, sessionsValidFrom: new Date() }, select: { email: true } })
+      .catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === "P2025") return null;
+        throw error;
+      });
+    if (updated) await recordUserChange(tx, { userId: id, actorId: actor.id, change: "password_set" });
+    return updated;
+  });
   if (!user) return NO_SUCH_USER;
   // A new password is a fresh start: the wait after earlier failed attempts no longer applies.
   await clearFailedSignIns(db, user.email);

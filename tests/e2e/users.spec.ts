@@ -34,7 +34,7 @@ async function addThroughForm(page: Page, user: { email: string; password: strin
 
 const row = (page: Page, email: string) => page.getByRole("row").filter({ has: page.getByRole("rowheader", { name: email }) });
 
-test("an admin adds a teammate, who signs in; a new role applies at once", async ({ page, browser }) => {
+test("an admin adds a teammate, who signs in; a new role applies at once, and both changes are on record", async ({ page, browser, run }) => {
   const teammate = newcomer("teammate");
   await page.goto("/users");
   await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
@@ -56,6 +56,14 @@ test("an admin adds a teammate, who signs in; a new role applies at once", async
   await expect(theirs.getByTestId("current-user")).toContainText("admin");
   await expect(theirs.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toBeVisible();
   await theirs.context().close();
+
+  // Both changes are in the page's history, with who made them (the list is refreshed by the action).
+  const history = page.getByRole("table", { name: "Account changes, newest first" });
+  const entries = history.getByTestId("user-change").filter({ hasText: teammate.email });
+  await expect(entries).toHaveCount(2);
+  await expect(entries.nth(0)).toContainText("Made an admin");
+  await expect(entries.nth(1)).toContainText("Added as a viewer");
+  await expect(entries.nth(0)).toContainText(run.users.admin.email);
 });
 
 test("the same email twice is refused with a message that says where to look", async ({ page }) => {

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { recordFailedSignIn, signInWaitMinutes, throttleSubjects } from "@/lib/auth/throttle-sign-in";
 import { createUser } from "@/lib/users/create-user";
+import { findUserChanges } from "@/lib/users/find-user-changes";
 import { findAdminEmails, findUsers } from "@/lib/users/find-users";
 import { addUser, changeUserRole, setUserDisabled, setUserPassword, type UserActor } from "@/lib/users/manage-users";
 import { verifyPassword } from "@/lib/users/password";
@@ -124,6 +125,40 @@ describe.each(backends)("managing users on %s", (backend) => {
     expect(stored.sessionsValidFrom!.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(await signInWaitMinutes(database.db, subjects)).toBe(0);
     expect(await setUserPassword(database.db, admin, { userId: admin.id, password: "my own new password" })).toMatchObject({ ok: false, message: expect.stringMatching(/own password/) });
+  });
+
+  it("keeps each change with who made it, in the change's own transaction; a refused change leaves no entry", async () => {
+    const viewer = await make("bystander", "viewer");
+    const newcomer = email("newcomer");
+    const mine = async () =>
+      (await findUserChanges(database.db, 1000))
+        .filter((item) => item.email === newcomer || item.email === viewer.email)
+        .reverse()
+        .map((item) => `${item.email === newcomer ? "newcomer" : "bystander"} ${item.change}${item.role ? ` ${item.role}` : ""} by ${item.actorEmail === admin.email ? "admin" : (item.actorEmail ?? "a script")}`);
+
+    expect((await addUser(database.db, admin, { email: newcomer, role: "viewer", password: "a good first password" })).ok).toBe(true);
+    const id = (await database.db.user.findUniqueOrThrow({ where: { email: newcomer } })).id;
+    expect((await changeUserRole(database.db, admin, { userId: id, role: "admin" })).ok).toBe(true);
+    expect((await setUserDisabled(database.db, admin, { userId: id, disabled: "true" })).ok).toBe(true);
+    expect((await setUserDisabled(database.db, admin, { userId: id, disabled: "false" })).ok).toBe(true);
+    expect((await setUserPassword(database.db, admin, { userId: id, password: "a second good password" })).ok).toBe(true);
+    // Refused, or no change at all: nothing recorded.
+    expect((await changeUserRole(database.db, viewer, { userId: id, role: "viewer" })).ok).toBe(false);
+    expect((await setUserPassword(database.db, viewer, { userId: id, password: "taken over password" })).ok).toBe(false);
+    expect((await changeUserRole(database.db, admin, { userId: id, role: "admin" })).message).toMatch(/already/);
+    expect((await addUser(database.db, admin, { email: newcomer, role: "viewer", password: "a good first password" })).ok).toBe(false);
+
+    expect(await mine()).toEqual([
+      "bystander added viewer by a script",
+      "newcomer added viewer by admin",
+      "newcomer role_changed admin by admin",
+      "newcomer disabled by admin",
+      "newcomer enabled by admin",
+      "newcomer password_set by admin",
+    ]);
+    const [latest] = await findUserChanges(database.db, 1);
+    expect(latest).toMatchObject({ email: newcomer, change: "password_set", actorEmail: admin.email });
+    expect(Date.now() - latest!.at.getTime()).toBeLessThan(60_000);
   });
 
   it("lists every account, admins first, with their decisions on record", async () => {

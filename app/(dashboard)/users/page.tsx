@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import { AddUserForm } from "@/components/users/add-user-form";
+import { UserChanges } from "@/components/users/user-changes";
 import { UsersTable } from "@/components/users/users-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { findUserChanges } from "@/lib/users/find-user-changes";
 import { findAdminEmails, findUsers } from "@/lib/users/find-users";
 import { addUserAction, changeUserRoleAction, setUserDisabledAction, setUserPasswordAction } from "./actions";
 
@@ -31,7 +33,7 @@ export default async function UsersPage() {
       </div>
     );
   }
-  const [users, timeZone] = await Promise.all([findUsers(db), preferredTimeZone()]);
+  const [users, changes, timeZone] = await Promise.all([findUsers(db), findUserChanges(db), preferredTimeZone()]);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -45,6 +47,7 @@ export default async function UsersPage() {
       />
       <AddUserForm action={addUserAction} />
       <UsersTable users={users} currentUserId={user.id} timeZone={timeZone} actions={ROW_ACTIONS} />
+      <UserChanges changes={changes} timeZone={timeZone} />
     </div>
   );
 }

@@ -1,0 +1,38 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { findUserChanges } from "@/lib/users/find-user-changes";
+import { verifyPassword } from "@/lib/users/password";
+import { useTestDatabase } from "../helpers/test-database";
+
+// `npm run user:create`, run as a process against a PostgreSQL database: what it
+// does to an account is in the account's history, as a script's change.
+
+const run = promisify(execFile);
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)("npm run user:create", () => {
+  const database = useTestDatabase("postgres");
+  const userCreate = (...args: string[]) =>
+    run(process.execPath, ["--import", "tsx", path.join("scripts", "user-create.ts"), ...args], {
+      env: { ...process.env, DATABASE_URL: database.url },
+      timeout: 60_000,
+    });
+
+  it("adds an account and resets it, each change recorded as a script's", async () => {
+    const added = await userCreate("--email", "Ops.Lead@Example.com", "--role", "viewer", "--password", "first cli password");
+    expect(added.stdout).toContain("Created viewer ops.lead@example.com.");
+    const reset = await userCreate("--email", "ops.lead@example.com", "--role", "admin", "--password", "second cli password", "--reset-password");
+    expect(reset.stdout).toContain("Reset the password of ops.lead@example.com; role admin.");
+
+    const user = await database.db.user.findUniqueOrThrow({ where: { email: "ops.lead@example.com" } });
+    expect(user.role).toBe("admin");
+    expect(await verifyPassword("second cli password", user.passwordHash)).toBe(true);
+    const history = (await findUserChanges(database.db)).reverse().map((item) => [item.email, item.change, item.role, item.actorEmail]);
+    expect(history).toEqual([
+      ["ops.lead@example.com", "added", "viewer", null],
+      ["ops.lead@example.com", "password_set", null, null],
+      ["ops.lead@example.com", "role_changed", "admin", null],
+    ]);
+  });
+});
