@@ -34,6 +34,9 @@ const envSchema = z.object({
   PAYERMAX_PUBLIC_KEY: optionalString,
   /** This merchant's PayerMax merchant id(s), comma-separated: a notification for any other is refused. */
   PAYERMAX_MERCHANT_IDS: optionalString,
+  /** The prefixes this merchant's PayCools order ids start with, comma-separated: a notification for any other is refused. */
+  PAYCOOLS_ORDER_ID_PREFIXES: optionalString,
+  PAYCOOLS_ID_ORDER_ID_PREFIXES: optionalString,
   PAYCOOLS_AMOUNT_EXPONENTS: optionalString,
   PAYCOOLS_ID_AMOUNT_EXPONENTS: optionalString,
   NEXTAUTH_SECRET: optionalString,

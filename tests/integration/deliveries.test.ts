@@ -284,6 +284,43 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     }
   });
 
+  it.each([
+    ["paycools", "PAYCOOLS_ORDER_ID_PREFIXES"],
+    ["paycools-id", "PAYCOOLS_ID_ORDER_ID_PREFIXES"],
+  ] as const)("refuses a genuine %s notification whose order id starts with none of the merchant's prefixes, and reprocesses it once its prefix is added", async (provider, variable) => {
+    const saved = process.env[variable];
+    const configure = (prefixes: string | undefined) => {
+      if (prefixes === undefined) delete process.env[variable];
+      else process.env[variable] = prefixes;
+      resetEnvCache();
+    };
+    try {
+      configure(" SHOP-, APP-");
+      expect((await send(db, provider, request(provider, sign(provider, paycoolsParam({ orderId: `APP-${provider}-1`, amount: 11100 }))))).status).toBe(200);
+
+      // Signed with PayCools' own key, as every PayCools merchant's notifications are, but another merchant's order.
+      const foreign = sign(provider, paycoolsParam({ orderId: `THEIRS-${provider}-1`, amount: 22200 }));
+      const response = await send(db, provider, request(provider, foreign));
+      expect(response.status).toBe(422);
+      expect(await response.json()).toMatchObject({
+        error: { code: "merchant_mismatch", message: expect.stringContaining(`"THEIRS-${provider}-1" starts with none of this merchant's prefixes (${variable}: SHOP-, APP-)`) },
+      });
+      expect(await db.transaction.count({ where: { merchantOrderId: `THEIRS-${provider}-1` } })).toBe(0);
+      const [refused] = (await findDeliveries(db, parse({ provider, errorCode: "merchant_mismatch" }), 1)).rows;
+      expect((await db.delivery.findUniqueOrThrow({ where: { id: refused!.id } })).signatureValid).toBe(true);
+
+      expect(await reprocessDelivery(db, admin, refused!.id)).toMatchObject({ ok: false, code: "still_rejected", errorCode: "merchant_mismatch" });
+      configure("SHOP-,APP-,THEIRS-");
+      expect(await reprocessDelivery(db, admin, refused!.id)).toMatchObject({ ok: true, outcome: "accepted" });
+      expect(await db.transaction.count({ where: { merchantOrderId: `THEIRS-${provider}-1` } })).toBe(1);
+      // Unset, any order id is taken, as before.
+      configure(undefined);
+      expect((await send(db, provider, request(provider, sign(provider, paycoolsParam({ orderId: `ANY-${provider}-1` }))))).status).toBe(200);
+    } finally {
+      configure(saved);
+    }
+  });
+
   it("reads PayerMax's signature from the stored headers, and records a retry that was accepted meanwhile as a duplicate", async () => {
     const signed = sign("payermax", payermaxBody({ amount: "10.01" }));
     const originalId = await storeAsOnceRejected(db, "payermax", signed, new Date(Date.UTC(2026, 2, 12, 4, 0)));

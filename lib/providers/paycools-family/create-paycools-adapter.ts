@@ -16,10 +16,25 @@ export type PaycoolsAdapterOptions = {
   label: string;
   keyVariable: string;
   exponentVariable: string;
+  orderIdPrefixVariable: string;
   readKey(): string | undefined;
   readExponents(): string | undefined;
+  readOrderIdPrefixes(): string | undefined;
   marketFor(channelCode: string): PaycoolsMarket | null;
 };
+
+/**
+ * PayCools signs every merchant's notifications with its one key and names no
+ * merchant in them, so a signature proves a notification is PayCools', not
+ * that it is this merchant's. The merchant's own order ids are what only its
+ * notifications carry: with prefixes configured, a genuine notification of an
+ * order id that starts with none of them (another PayCools merchant posting
+ * their own notifications here) is refused.
+ */
+function foreignOrderId(orderId: string, configured: string | undefined): string[] | null {
+  const prefixes = configured?.split(",").map((prefix) => prefix.trim()).filter(Boolean) ?? [];
+  return prefixes.length > 0 && !prefixes.some((prefix) => orderId.startsWith(prefix)) ? prefixes : null;
+}
 
 export function createPaycoolsAdapter(options: PaycoolsAdapterOptions): ProviderAdapter {
   return {
@@ -38,6 +53,15 @@ export function createPaycoolsAdapter(options: PaycoolsAdapterOptions): Provider
       const param = paycoolsParamSchema.safeParse(decoded.value);
       if (!param.success) {
         return fail(422, "payload_invalid", describeSchemaError(param.error, "param"));
+      }
+      const prefixes = foreignOrderId(param.data.mchOrderId, options.readOrderIdPrefixes());
+      if (prefixes) {
+        return fail(
+          422,
+          "merchant_mismatch",
+          `mchOrderId "${param.data.mchOrderId}" starts with none of this merchant's prefixes (${options.orderIdPrefixVariable}: ${prefixes.join(", ")}): ` +
+            "the notification is genuine but not for this ledger; if it is yours, add its prefix and reprocess it",
+        );
       }
       let exponents: Map<string, number>;
       try {

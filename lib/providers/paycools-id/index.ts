@@ -11,7 +11,9 @@ export const paycoolsId = createPaycoolsAdapter({
   label: "PayCools Indonesia",
   keyVariable: PUBLIC_KEY_VARIABLES["paycools-id"],
   exponentVariable: "PAYCOOLS_ID_AMOUNT_EXPONENTS",
+  orderIdPrefixVariable: "PAYCOOLS_ID_ORDER_ID_PREFIXES",
   readKey: () => getEnv().PAYCOOLS_ID_PUBLIC_KEY,
   readExponents: () => getEnv().PAYCOOLS_ID_AMOUNT_EXPONENTS,
+  readOrderIdPrefixes: () => getEnv().PAYCOOLS_ID_ORDER_ID_PREFIXES,
   marketFor: () => INDONESIA,
 });

@@ -18,7 +18,9 @@ export const paycools = createPaycoolsAdapter({
   label: "PayCools",
   keyVariable: PUBLIC_KEY_VARIABLES.paycools,
   exponentVariable: "PAYCOOLS_AMOUNT_EXPONENTS",
+  orderIdPrefixVariable: "PAYCOOLS_ORDER_ID_PREFIXES",
   readKey: () => getEnv().PAYCOOLS_PUBLIC_KEY,
   readExponents: () => getEnv().PAYCOOLS_AMOUNT_EXPONENTS,
+  readOrderIdPrefixes: () => getEnv().PAYCOOLS_ORDER_ID_PREFIXES,
   marketFor: (channelCode) => MARKETS[/^([A-Z]{2})_/.exec(channelCode)?.[1] ?? ""] ?? null,
 });
