@@ -3,11 +3,12 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useTransition, type FormEvent } from "react";
-import { FilterSelect, sameLabel } from "@/components/ui/filter-select";
+import { FILTER_CONTROL, FILTER_LABEL, FilterSelect, sameLabel } from "@/components/ui/filter-select";
+import { SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from "@/lib/deliveries/search-limits";
 import { rememberFocus, useRestoredFocus } from "@/components/ui/use-restored-focus";
 import { deliveriesHref, type DeliveryFilterValues } from "./deliveries-href";
 
-// Provider, outcome and error code, kept in the URL. A choice applies at once,
+// A search by order id, then provider, outcome and error code, kept in the URL. A choice applies at once,
 // and keeps the focus across the navigation; the page's schema reads the URL
 // again and ignores anything it cannot use.
 
@@ -38,7 +39,7 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const errorCodes = values.errorCode && !ERROR_CODES.includes(values.errorCode) ? [values.errorCode, ...ERROR_CODES] : ERROR_CODES;
-  const filtered = Boolean(values.provider || values.outcome || values.errorCode);
+  const filtered = Boolean(values.q || values.provider || values.outcome || values.errorCode);
 
   const formRef = useRef<HTMLFormElement>(null);
   useRestoredFocus(formRef);
@@ -50,7 +51,8 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
       const value = data.get(name);
       return typeof value === "string" && value !== "" ? value : undefined;
     };
-    startTransition(() => router.push(deliveriesHref({ provider: read("provider"), outcome: read("outcome"), errorCode: read("errorCode") })));
+    const q = read("q")?.trim();
+    startTransition(() => router.push(deliveriesHref({ q: q || undefined, provider: read("provider"), outcome: read("outcome"), errorCode: read("errorCode") })));
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -70,6 +72,18 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
       onSubmit={onSubmit}
       className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
     >
+      <label className="min-w-64 flex-1">
+        <span className={FILTER_LABEL}>Search by order id, provider transaction id or VA number</span>
+        <input
+          type="search"
+          name="q"
+          defaultValue={values.q ?? ""}
+          minLength={SEARCH_MIN_LENGTH}
+          maxLength={SEARCH_MAX_LENGTH}
+          placeholder="Also finds refusals whose body holds it, then Enter"
+          className={FILTER_CONTROL}
+        />
+      </label>
       <FilterSelect
         className="w-48"
         label="Provider"

@@ -1,11 +1,11 @@
 // The deliveries list's URL for a set of filters and a page cursor; shared by
 // the server-rendered table and the client filter form.
 
-export type DeliveryFilterValues = { provider?: string; outcome?: string; errorCode?: string };
+export type DeliveryFilterValues = { provider?: string; outcome?: string; errorCode?: string; q?: string };
 
 export function deliveriesHref(values: DeliveryFilterValues, page: { after?: string; before?: string } = {}): string {
   const params = new URLSearchParams();
-  for (const key of ["provider", "outcome", "errorCode"] as const) {
+  for (const key of ["q", "provider", "outcome", "errorCode"] as const) {
     const value = values[key];
     if (value) params.set(key, value);
   }

@@ -3,15 +3,20 @@ import type { Db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { findProvider } from "@/lib/providers/registry";
 import { isUuid } from "@/lib/db/is-uuid";
+import { SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from "./search-limits";
 
 // The deliveries list: newest first, filtered by provider, outcome and error
 // code, paged by keyset on (received_at, id) — the order of the deliveries'
 // main index — so page 1,000 costs what page 1 does and no COUNT is needed.
+// A search by order id finds the deliveries of the transactions it names, and
+// the refusals whose stored body holds it (those made no transaction to link).
 
 export const DELIVERY_OUTCOMES = ["accepted", "duplicate", "rejected"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export const DELIVERIES_PAGE_SIZE = 50;
+/** The newest refusals whose body holds the text, at most: a few characters can match many. */
+export const SEARCH_REFUSALS_LIMIT = 500;
 
 export type Cursor = { receivedAt: Date; id: string };
 
@@ -47,6 +52,8 @@ export const deliveriesQuerySchema = z.object({
   provider: optional(z.string().refine((name) => findProvider(name) !== undefined)),
   outcome: optional(z.enum(DELIVERY_OUTCOMES)),
   errorCode: optional(z.string().regex(/^[a-z0-9_]{1,64}$/)),
+  /** An order id, the provider's transaction id or a VA number. */
+  q: optional(z.string().trim().min(SEARCH_MIN_LENGTH).max(SEARCH_MAX_LENGTH)),
   /** Older than this row (the next page). */
   after: optional(cursor),
   /** Newer than this row (the previous page). */
@@ -99,11 +106,36 @@ const listSelect = {
   reprocessedAt: true,
 } satisfies Prisma.DeliverySelect;
 
+/**
+ * The deliveries a search names: those of the transactions whose merchant order
+ * id, provider transaction id or VA number it is (through their indexes), and
+ * the newest refusals whose body holds it. Refusals are few beside accepted
+ * deliveries and the retention job keeps the unsigned ones to a period, so
+ * reading their bodies stays bounded; accepted ones are found through their
+ * transaction, never by reading a million bodies.
+ */
+async function findSearchedDeliveryIds(db: Db, text: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT d.id FROM deliveries d
+    WHERE d.transaction_id IN (
+      SELECT t.id FROM transactions t WHERE t.merchant_order_id = ${text} OR t.provider_transaction_id = ${text} OR t.reference_number = ${text}
+    )
+    UNION
+    (SELECT d.id FROM deliveries d
+     WHERE d.outcome = 'rejected' AND position(convert_to(${text}, 'UTF8') IN d.body) > 0
+     ORDER BY d.received_at DESC
+     LIMIT ${SEARCH_REFUSALS_LIMIT})`;
+  return rows.map((row) => row.id);
+}
+
 export async function findDeliveries(db: Db, query: DeliveriesQuery, pageSize = DELIVERIES_PAGE_SIZE): Promise<DeliveriesPage> {
+  const searched = query.q ? await findSearchedDeliveryIds(db, query.q) : null;
+  if (searched?.length === 0) return { rows: [], newer: null, older: null };
   const filters: Prisma.DeliveryWhereInput = {
     ...(query.provider ? { provider: query.provider } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.errorCode ? { errorCode: query.errorCode } : {}),
+    ...(searched ? { id: { in: searched } } : {}),
   };
 
   if (query.before && !query.after) {

@@ -138,6 +138,31 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     expect(first.newer).toBeNull();
   });
 
+  it("finds by order id the deliveries of its transaction and the refusals whose body holds it", async () => {
+    const t = (minute: number) => new Date(Date.UTC(2026, 2, 20, 9, minute));
+    const orderId = "SEARCH-ORDER-77";
+    const param = paycoolsParam({ orderId, referenceNumber: "8558000077000001" });
+    // A forgery naming the order, refused; then the genuine notification and its retry.
+    expect((await send(db, "paycools", request("paycools", signFor("paycools", param, stranger.privateKey)), t(1))).status).toBe(401);
+    expect((await send(db, "paycools", request("paycools", sign("paycools", param)), t(2))).status).toBe(200);
+    expect((await send(db, "paycools", request("paycools", sign("paycools", param)), t(3))).status).toBe(200);
+    // Another order entirely.
+    expect((await send(db, "paycools", request("paycools", sign("paycools", paycoolsParam({ orderId: "SEARCH-OTHER-1" }))), t(4))).status).toBe(200);
+
+    const found = async (params: Record<string, string>) =>
+      (await findDeliveries(db, parse(params))).rows.map((r) => `${r.outcome}${r.errorCode ? ` ${r.errorCode}` : ""}`);
+    expect(await found({ q: orderId })).toEqual(["duplicate", "accepted", "rejected signature_invalid"]);
+    expect(await found({ q: ` ${orderId} ` })).toEqual(["duplicate", "accepted", "rejected signature_invalid"]);
+    // The VA number and the provider's transaction id name the same transaction.
+    expect(await found({ q: "8558000077000001" })).toEqual(["duplicate", "accepted", "rejected signature_invalid"]);
+    expect(await found({ q: String(param.transactionId) })).toEqual(["duplicate", "accepted", "rejected signature_invalid"]);
+    // Combined with the other filters.
+    expect(await found({ q: orderId, outcome: "rejected" })).toEqual(["rejected signature_invalid"]);
+    expect(await found({ q: "SEARCH-NOTHING-9" })).toEqual([]);
+    // Too short to search: ignored, as an unusable filter is.
+    expect(parse({ q: "SE" })).toEqual({});
+  });
+
   it("shows a delivery's redacted headers and its body as stored, flagging bytes that are not UTF-8", async () => {
     const signed = sign("payermax", payermaxBody());
     await send(db, "payermax", request("payermax", signed, { authorization: "Bearer hunter2", "x-session-id": "abc" }));

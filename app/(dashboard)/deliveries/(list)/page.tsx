@@ -16,12 +16,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DeliveriesPage({ searchParams }: { searchParams: SearchParams }) {
   const query = deliveriesQuerySchema.parse(await searchParams);
-  const filters = { provider: query.provider, outcome: query.outcome, errorCode: query.errorCode };
+  const filters = { q: query.q, provider: query.provider, outcome: query.outcome, errorCode: query.errorCode };
   await requireUser(deliveriesHref(filters));
 
   const [db, timeZone] = await Promise.all([getDb(), preferredTimeZone()]);
   const page = await findDeliveries(db, query);
-  const filtered = Boolean(query.provider || query.outcome || query.errorCode);
+  const filtered = Boolean(query.q || query.provider || query.outcome || query.errorCode);
   const paged = Boolean(query.after || query.before);
 
   return (
@@ -38,7 +38,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? "No deliveries match these filters" : paged ? "No more deliveries" : "No deliveries yet"}>
           {filtered
-            ? "Try another provider, outcome or error code, or clear the filters."
+            ? query.q
+              ? `Nothing reached a transaction with the id "${query.q}", and no refusal's body holds it. Check the id, or clear the filters.`
+              : "Try another provider, outcome or error code, or clear the filters."
             : paged
               ? "You have reached the end of the list."
               : "Nothing has reached /api/webhooks/<provider> yet. Point a provider at it, or run `npm run simulate -- paycools`."}
