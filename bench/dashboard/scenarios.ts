@@ -10,6 +10,7 @@ import { countTransactions, findTransactions } from "@/lib/transactions/find-tra
 import { getTransaction } from "@/lib/transactions/get-transaction";
 import { parseTransactionQuery } from "@/lib/transactions/transaction-filters";
 import { withPgClient } from "@/lib/db/with-pg-client";
+import { deliveriesQuerySchema, findDeliveries } from "@/lib/deliveries/find-deliveries";
 
 // What each dashboard page asks the database, called exactly as the pages call
 // it (the transactions page runs its list and its bounded count side by side).
@@ -75,6 +76,12 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
       label: `Search: VA number (${picks.vaNumber})`,
       kind: "search",
       run: transactionsPage({ q: picks.vaNumber }, timeZone),
+    },
+    {
+      key: "search-deliveries",
+      label: `Deliveries: search by merchant order id (${picks.orderId}; its transaction's deliveries and every refusal's body)`,
+      kind: "search",
+      run: (db) => findDeliveries(db, deliveriesQuerySchema.parse({ q: picks.orderId })),
     },
     {
       key: "duplicates",
