@@ -15,8 +15,8 @@ import { getEnv } from "@/lib/env";
 import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
 // Reachable without a session: provider webhooks, next-auth itself, the health check, sign-in,
-// and scheduled jobs (each checks the CRON_SECRET bearer token itself).
-const PUBLIC = /^\/(api\/webhooks\/|api\/auth\/|api\/cron\/|api\/health$|sign-in$)/;
+// and the retention job (it checks the CRON_SECRET bearer token itself; a new job is listed here once it does too).
+const PUBLIC = /^\/(api\/webhooks\/|api\/auth\/|api\/cron\/prune-deliveries$|api\/health$|sign-in$)/;
 
 /** Whether every percent-escape in the path decodes; Next's router throws (a bare 500) on one that does not. */
 function decodablePath(pathname: string): boolean {

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   // createUser checks this too; checked first here so nobody types a password in vain.
   if (!EMAIL_PATTERN.test(email)) throw new UserError(`"${options.email}" is not an email address`);
   const db = await getDb();
-  const existing = await db.user.findUnique({ where: { email }, select: { id: true, role: true } });
+  const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
   if (existing && !options.reset) {
     throw new UserError(`a user with the email ${email} exists already: pass --reset-password to give it a new password and role`);
   }
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
     checkLength(password);
     const passwordHash = await hashPassword(password);
     await runTransaction(db, async (tx) => {
+      // The role as it is now, under the row's lock: an admin may have changed it since the look-up above.
+      const [before] = await tx.$queryRaw<{ role: Role }[]>`SELECT role FROM users WHERE id = ${existing.id}::uuid FOR UPDATE`;
       await tx.user.update({
         where: { id: existing.id },
         data: {
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
       });
       // Kept in the account's history as made by a script, not by an admin.
       await recordUserChange(tx, { userId: existing.id, actorId: null, change: "password_set" });
-      if (existing.role !== options.role) await recordUserChange(tx, { userId: existing.id, actorId: null, change: "role_changed", role: options.role });
+      if (before?.role !== options.role) await recordUserChange(tx, { userId: existing.id, actorId: null, change: "role_changed", role: options.role });
     });
     // A new password is a fresh start: the wait after earlier failed attempts no longer applies.
     await clearFailedSignIns(db, email);

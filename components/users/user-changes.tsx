@@ -16,6 +16,9 @@ function describe(item: UserChangeItem): string {
       return "Enabled";
     case "password_set":
       return "New password set (signed out everywhere)";
+    default:
+      // A kind a later version recorded: shown as stored rather than as nothing.
+      return item.change;
   }
 }
 

@@ -9,14 +9,16 @@ import { SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from "./search-limits";
 // code, paged by keyset on (received_at, id) — the order of the deliveries'
 // main index — so page 1,000 costs what page 1 does and no COUNT is needed.
 // A search by order id finds the deliveries of the transactions it names, and
-// the refusals whose stored body holds it (those made no transaction to link).
+// the recent refusals whose stored body holds it (those made no transaction to link).
 
 export const DELIVERY_OUTCOMES = ["accepted", "duplicate", "rejected"] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 export const DELIVERIES_PAGE_SIZE = 50;
-/** The newest refusals whose body holds the text, at most: a few characters can match many. */
-export const SEARCH_REFUSALS_LIMIT = 500;
+/** A search lists deliveries among its transactions' newest this many: a static VA can take years of payments. */
+export const SEARCH_MATCH_LIMIT = 1_000;
+/** A search reads the bodies of the newest this many refusals, whatever is kept: a bound on the work, not on matches. */
+export const SEARCH_REFUSALS_READ = 5_000;
 
 export type Cursor = { receivedAt: Date; id: string };
 
@@ -86,6 +88,8 @@ export type DeliveriesPage = {
   newer: string | null;
   /** Cursor for the page of older rows, null on the last page. */
   older: string | null;
+  /** The search named more transaction deliveries than it lists (SEARCH_MATCH_LIMIT). */
+  searchCapped?: boolean;
 };
 
 const listSelect = {
@@ -107,37 +111,44 @@ const listSelect = {
 } satisfies Prisma.DeliverySelect;
 
 /**
- * The deliveries a search names: those of the transactions whose merchant order
- * id, provider transaction id or VA number it is (through their indexes), and
- * the newest refusals whose body holds it. Refusals are few beside accepted
- * deliveries and the retention job keeps the unsigned ones to a period, so
- * reading their bodies stays bounded; accepted ones are found through their
- * transaction, never by reading a million bodies.
+ * The deliveries a search names: the newest SEARCH_MATCH_LIMIT of the
+ * transactions whose merchant order id, provider transaction id or VA number it
+ * is (through the transactions' indexes), and those of the newest
+ * SEARCH_REFUSALS_READ refusals whose body holds it. Accepted deliveries are
+ * found through their transaction, never by reading bodies; refusals made no
+ * transaction to link, so their bodies are read, a bounded number of them.
  */
-async function findSearchedDeliveryIds(db: Db, text: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT d.id FROM deliveries d
-    WHERE d.transaction_id IN (
-      SELECT t.id FROM transactions t WHERE t.merchant_order_id = ${text} OR t.provider_transaction_id = ${text} OR t.reference_number = ${text}
-    )
-    UNION
-    (SELECT d.id FROM deliveries d
-     WHERE d.outcome = 'rejected' AND position(convert_to(${text}, 'UTF8') IN d.body) > 0
+async function findSearchedDeliveryIds(db: Db, text: string): Promise<{ ids: string[]; capped: boolean }> {
+  const rows = await db.$queryRaw<{ id: string; linked: boolean }[]>`
+    (SELECT d.id, true AS linked FROM deliveries d
+     WHERE d.transaction_id IN (
+       SELECT t.id FROM transactions t WHERE t.merchant_order_id = ${text} OR t.provider_transaction_id = ${text} OR t.reference_number = ${text}
+     )
      ORDER BY d.received_at DESC
-     LIMIT ${SEARCH_REFUSALS_LIMIT})`;
-  return rows.map((row) => row.id);
+     LIMIT ${SEARCH_MATCH_LIMIT})
+    UNION ALL
+    (SELECT r.id, false AS linked
+     FROM (SELECT id, body FROM deliveries WHERE outcome = 'rejected' ORDER BY received_at DESC LIMIT ${SEARCH_REFUSALS_READ}) r
+     WHERE position(convert_to(${text}, 'UTF8') IN r.body) > 0)`;
+  // A refusal reprocessed into the transaction is both: listed once.
+  const ids = [...new Set(rows.map((row) => row.id))];
+  return { ids, capped: rows.filter((row) => row.linked).length >= SEARCH_MATCH_LIMIT };
 }
 
 export async function findDeliveries(db: Db, query: DeliveriesQuery, pageSize = DELIVERIES_PAGE_SIZE): Promise<DeliveriesPage> {
   const searched = query.q ? await findSearchedDeliveryIds(db, query.q) : null;
-  if (searched?.length === 0) return { rows: [], newer: null, older: null };
+  if (searched?.ids.length === 0) return { rows: [], newer: null, older: null };
   const filters: Prisma.DeliveryWhereInput = {
     ...(query.provider ? { provider: query.provider } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.errorCode ? { errorCode: query.errorCode } : {}),
-    ...(searched ? { id: { in: searched } } : {}),
+    ...(searched ? { id: { in: searched.ids } } : {}),
   };
+  const page = await findDeliveriesPage(db, query, filters, pageSize);
+  return searched?.capped ? { ...page, searchCapped: true } : page;
+}
 
+async function findDeliveriesPage(db: Db, query: DeliveriesQuery, filters: Prisma.DeliveryWhereInput, pageSize: number): Promise<DeliveriesPage> {
   if (query.before && !query.after) {
     const { receivedAt, id } = query.before;
     // The inclusive bound on received_at alone is what lets the index start at the cursor.

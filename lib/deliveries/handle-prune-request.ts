@@ -35,9 +35,14 @@ function sameSecret(presented: string, secret: string): boolean {
   return timingSafeEqual(digest(presented), digest(secret));
 }
 
+/** Whether the job can run with this secret: set, and long enough. */
+export function isCronConfigured(secret: string | undefined): secret is string {
+  return secret !== undefined && secret.length >= MIN_CRON_SECRET_LENGTH;
+}
+
 export async function handlePruneRequest(request: Request, deps: PruneRequestDeps = defaultDeps): Promise<Response> {
   const secret = deps.secret();
-  if (secret === undefined || secret.length < MIN_CRON_SECRET_LENGTH) {
+  if (!isCronConfigured(secret)) {
     return errorResponse(
       503,
       "cron_not_configured",

@@ -1,16 +1,16 @@
 import type { Db } from "@/lib/db/client";
-import { REFUSED_BEFORE_VERIFYING } from "./reprocess-delivery";
 
 // Deletes old refusals that no signature vouched for: forged, unsigned or
-// unreadable requests, and signatures checked against the wrong key. A sender
-// without a key can post them at will, so they are kept for a retention period
-// (long enough to see an attack or a misconfiguration) and no longer.
-// Nothing refers to them: no event, transaction or case is made from an
-// unverified request. Kept for good: every accepted or duplicate delivery, every
-// refusal whose signature verified (a genuine notification, the only record of
-// a payment once the provider stops retrying), and refusals made before any
-// check could run for want of the provider's key, which reprocessing can still
-// turn into transactions.
+// unreadable requests, signatures checked against the wrong key, and requests
+// refused for want of the provider's key. A sender without a key can post them
+// at will (to a provider this merchant does not use, every one is refused for
+// want of a key), so they are kept for a retention period, long enough to see
+// an attack or a misconfiguration and, for a missing key, to configure it and
+// reprocess what it turned away, and no longer. Nothing refers to them: no
+// event, transaction or case is made from an unverified request. Kept for good:
+// every accepted or duplicate delivery, and every refusal whose signature
+// verified (a genuine notification, the only record of a payment once the
+// provider stops retrying).
 
 export type PruneOptions = {
   /** Refusals received before this instant go. */
@@ -43,8 +43,8 @@ export function retentionEnds(receivedAt: Date, days: number): Date {
 }
 
 /** Whether the job deletes this delivery once it is past the retention period: the rule its SQL applies. */
-export function isPrunable(delivery: { outcome: string; signatureValid: boolean | null; errorCode: string | null }): boolean {
-  return delivery.outcome === "rejected" && delivery.signatureValid !== true && !REFUSED_BEFORE_VERIFYING.includes(delivery.errorCode ?? "");
+export function isPrunable(delivery: { outcome: string; signatureValid: boolean | null }): boolean {
+  return delivery.outcome === "rejected" && delivery.signatureValid !== true;
 }
 
 export async function pruneRefusedDeliveries(db: Db, options: PruneOptions): Promise<PruneResult> {
@@ -52,25 +52,29 @@ export async function pruneRefusedDeliveries(db: Db, options: PruneOptions): Pro
   const budget = options.timeBudgetMs ?? PRUNE_TIME_BUDGET_MS;
   const started = performance.now();
   let deleted = 0;
+  // Where the next batch starts: older refusals are gone or kept, so no batch reads the kept ones again.
+  let from = new Date(0);
   for (;;) {
-    // Oldest first through the (outcome, received_at) index; SKIP LOCKED lets two runs share the work.
-    const [row] = await db.$queryRaw<{ deleted: number }[]>`
+    // Oldest first through the (outcome, received_at) index. SKIP LOCKED lets two runs share the work: a batch
+    // cut short by rows another run holds ends this run, and that run deletes them.
+    const [row] = await db.$queryRaw<{ deleted: number; last: Date | null }[]>`
       WITH doomed AS (
         SELECT id FROM deliveries
         WHERE outcome = 'rejected'
+          AND received_at >= ${from}::timestamptz
           AND received_at < ${options.cutoff}::timestamptz
           AND signature_valid IS NOT TRUE
-          AND (error_code IS NULL OR error_code <> ALL (${REFUSED_BEFORE_VERIFYING}::text[]))
         ORDER BY received_at
         LIMIT ${batchSize}
         FOR UPDATE SKIP LOCKED
       ), gone AS (
-        DELETE FROM deliveries d USING doomed WHERE d.id = doomed.id RETURNING 1
+        DELETE FROM deliveries d USING doomed WHERE d.id = doomed.id RETURNING d.received_at
       )
-      SELECT count(*)::int AS deleted FROM gone`;
+      SELECT count(*)::int AS deleted, max(received_at) AS last FROM gone`;
     const count = row?.deleted ?? 0;
     deleted += count;
-    if (count < batchSize) return { deleted, complete: true };
+    if (count < batchSize || !row?.last) return { deleted, complete: true };
+    from = row.last;
     if (performance.now() - started >= budget) return { deleted, complete: false };
   }
 }

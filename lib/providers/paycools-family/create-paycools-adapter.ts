@@ -31,9 +31,9 @@ export type PaycoolsAdapterOptions = {
  * order id that starts with none of them (another PayCools merchant posting
  * their own notifications here) is refused.
  */
-function foreignOrderId(orderId: string, configured: string | undefined): string[] | null {
+function isForeignOrderId(orderId: string, configured: string | undefined): boolean {
   const prefixes = configured?.split(",").map((prefix) => prefix.trim()).filter(Boolean) ?? [];
-  return prefixes.length > 0 && !prefixes.some((prefix) => orderId.startsWith(prefix)) ? prefixes : null;
+  return prefixes.length > 0 && !prefixes.some((prefix) => orderId.startsWith(prefix));
 }
 
 export function createPaycoolsAdapter(options: PaycoolsAdapterOptions): ProviderAdapter {
@@ -54,12 +54,12 @@ export function createPaycoolsAdapter(options: PaycoolsAdapterOptions): Provider
       if (!param.success) {
         return fail(422, "payload_invalid", describeSchemaError(param.error, "param"));
       }
-      const prefixes = foreignOrderId(param.data.mchOrderId, options.readOrderIdPrefixes());
-      if (prefixes) {
+      if (isForeignOrderId(param.data.mchOrderId, options.readOrderIdPrefixes())) {
         return fail(
           422,
           "merchant_mismatch",
-          `mchOrderId "${param.data.mchOrderId}" starts with none of this merchant's prefixes (${options.orderIdPrefixVariable}: ${prefixes.join(", ")}): ` +
+          // The prefixes themselves stay out of the answer: they would tell another merchant which order ids get through.
+          `mchOrderId "${param.data.mchOrderId}" starts with none of this merchant's prefixes (${options.orderIdPrefixVariable}): ` +
             "the notification is genuine but not for this ledger; if it is yours, add its prefix and reprocess it",
         );
       }

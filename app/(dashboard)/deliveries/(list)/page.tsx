@@ -6,7 +6,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { deliveriesQuerySchema, findDeliveries } from "@/lib/deliveries/find-deliveries";
+import { deliveriesQuerySchema, findDeliveries, SEARCH_MATCH_LIMIT } from "@/lib/deliveries/find-deliveries";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 import { providers } from "@/lib/providers/registry";
 
@@ -38,9 +38,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? "No deliveries match these filters" : paged ? "No more deliveries" : "No deliveries yet"}>
           {filtered
-            ? query.q
-              ? `Nothing reached a transaction with the id "${query.q}", and no refusal's body holds it. Check the id, or clear the filters.`
-              : "Try another provider, outcome or error code, or clear the filters."
+            ? query.q && !(query.provider || query.outcome || query.errorCode)
+              ? `No transaction has the id "${query.q}", and no recent refusal's body holds it. Check the id, or clear the search.`
+              : "Try another search, provider, outcome or error code, or clear the filters."
             : paged
               ? "You have reached the end of the list."
               : "Nothing has reached /api/webhooks/<provider> yet. Point a provider at it, or run `npm run simulate -- paycools`."}
@@ -48,6 +48,12 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       ) : (
         <DeliveriesTable rows={page.rows} timeZone={timeZone} />
       )}
+      {page.searchCapped ? (
+        <p role="note" className="mt-2 text-sm text-amber-800">
+          This id names more than {SEARCH_MATCH_LIMIT.toLocaleString("en")} deliveries: the list holds its transactions&apos; newest{" "}
+          {SEARCH_MATCH_LIMIT.toLocaleString("en")}. Open a transaction to see all of its deliveries.
+        </p>
+      ) : null}
       <DeliveriesPagination filters={filters} newer={page.newer} older={page.older} />
     </>
   );

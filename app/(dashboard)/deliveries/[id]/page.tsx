@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { getDelivery } from "@/lib/deliveries/get-delivery";
+import { isCronConfigured } from "@/lib/deliveries/handle-prune-request";
 import { isPrunable, retentionEnds } from "@/lib/deliveries/prune-refused-deliveries";
 import { reprocessRefusal } from "@/lib/deliveries/reprocess-delivery";
 import { getEnv } from "@/lib/env";
@@ -25,8 +26,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
 
   const env = getEnv();
   const days = env.REFUSED_DELIVERY_RETENTION_DAYS;
-  // Only where the job can run: without CRON_SECRET nothing is ever deleted.
-  const retention = env.CRON_SECRET && isPrunable(delivery) ? { days, from: retentionEnds(delivery.receivedAt, days) } : null;
+  // Only where the job can run: without a usable CRON_SECRET nothing is ever deleted.
+  const retention = isCronConfigured(env.CRON_SECRET) && isPrunable(delivery) ? { days, from: retentionEnds(delivery.receivedAt, days) } : null;
   const refusal = delivery.outcome === "rejected" && !delivery.reprocessedAt ? (reprocessRefusal(delivery)?.message ?? null) : null;
 
   return (
