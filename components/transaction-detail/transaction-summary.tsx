@@ -16,20 +16,6 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 const mono = (value: string | null) => (value ? <span className="font-mono">{value}</span> : null);
 
-export function ConflictWarning({ t }: { t: TransactionDetail }) {
-  if (!t.statusConflict) return null;
-  return (
-    <div className="mb-4 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
-      <p className="font-semibold">Conflicting final states</p>
-      <p className="mt-1">
-        {PROVIDER_LABELS[t.provider] ?? t.provider} first reported <strong>{t.providerStatus}</strong> and later{" "}
-        <strong>{t.conflictingStatus ?? "another final state"}</strong>. Payhook keeps the first; check this transaction in the
-        provider&apos;s portal before acting on it.
-      </p>
-    </div>
-  );
-}
-
 export function TransactionSummary({ t, timeZone }: { t: TransactionDetail; timeZone: string }) {
   const payerSide = t.payAmount !== null || t.payCurrency !== null || t.exchangeRate !== null;
   return (

@@ -67,6 +67,17 @@ export type CaseSummary = {
   resolvedBy: { email: string; name: string | null } | null;
 };
 
+/** Finance's decision about conflicting final states, oldest first. */
+export type StatusDecisionSummary = {
+  id: string;
+  decision: string;
+  fromProviderStatus: string;
+  laterProviderStatus: string;
+  note: string | null;
+  at: Date;
+  user: { email: string } | null;
+};
+
 export type TransactionDetail = {
   id: string;
   provider: string;
@@ -99,6 +110,7 @@ export type TransactionDetail = {
   deliveries: DeliverySummary[];
   events: EventSummary[];
   duplicateCase: CaseSummary | null;
+  statusDecisions: StatusDecisionSummary[];
   related: { original: RelatedTransaction | null; duplicates: RelatedTransaction[]; sameOrder: RelatedTransaction[] };
 };
 
@@ -116,6 +128,10 @@ export async function getTransaction(db: Db, id: string): Promise<TransactionDet
         omit: { body: true, transactionId: true, provider: true, errorCode: true, reason: true, reprocessedAt: true },
       },
       events: { orderBy: [{ receivedAt: "asc" }, { id: "asc" }], omit: { transactionId: true, provider: true } },
+      statusDecisions: {
+        orderBy: [{ at: "asc" }, { id: "asc" }],
+        select: { id: true, decision: true, fromProviderStatus: true, laterProviderStatus: true, note: true, at: true, user: { select: { email: true } } },
+      },
       duplicateCase: {
         select: {
           id: true,

@@ -39,6 +39,11 @@ test.describe("access matrix", () => {
     const refused = signPayermax(payermaxBody({ currency: "XXX" }), createPrivateKey(run.privateKeys.payermax));
     expect((await client.request({ method: "POST", path: "/api/webhooks/payermax", headers: refused.headers, body: refused.body })).status).toBe(422);
 
+    // A payment reported failed, then paid: a conflict for the admin to decide.
+    const failedFirst = await ledger.send("payermax", { failed: true });
+    await ledger.send("payermax", { orderId: failedFirst.orderId, transactionId: failedFirst.providerTransactionId });
+    const conflict = await ledger.transaction(failedFirst);
+
     const admin = await signIn(client, run.users.admin);
     const viewer = await signIn(client, run.users.viewer);
     expect(admin.ok && viewer.ok, `${admin.error ?? ""} ${viewer.error ?? ""}`).toBe(true);
@@ -65,6 +70,10 @@ test.describe("access matrix", () => {
         reopenCaseAction: { form: { caseId, note: "Access matrix." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
         // Still rejected when an admin runs it (the payload is still invalid): the answer shows that it ran.
         reprocessDeliveryAction: { form: { deliveryId: rejected ?? deliveryId! } },
+        decideStatusConflictAction: {
+          form: { transactionId: conflict.id, decision: "keep", laterSeen: conflict.conflictingStatus ?? "", note: "Access matrix." },
+          state: state("SELECT status_conflict FROM transactions WHERE id = $1", conflict.id),
+        },
         ...userActionForms(run.users.managed.id, `matrix-${Date.now()}@e2e.payhook.test`, state),
       };
       const order = Object.keys(forms);

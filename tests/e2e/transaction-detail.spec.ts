@@ -72,3 +72,34 @@ test("markup in a payload is shown as text and never runs", async ({ page, ledge
   expect(dialogs, "no payload text may open a dialog").toEqual([]);
   await keepScreenshot(page, "delivery-detail-with-markup");
 });
+
+test("an admin applies a later final state the provider reported; a viewer sees the decision, not the form", async ({ page, ledger, pageAs }) => {
+  const failed = await ledger.send("paycools", { failed: true });
+  await ledger.send("paycools", { orderId: failed.orderId, transactionId: failed.providerTransactionId });
+  const { id } = await ledger.transaction(failed);
+
+  const viewer = await pageAs("viewer");
+  await viewer.goto(`/transactions/${id}`);
+  const viewersPanel = viewer.getByRole("region", { name: "Conflicting final states" });
+  await expect(viewersPanel).toContainText("first reported FAILED and later COMPLETED");
+  await expect(viewersPanel).toContainText("an admin records the decision here");
+  await expect(viewer.getByRole("form", { name: "Decide the conflicting status" })).toHaveCount(0);
+
+  await page.goto(`/transactions/${id}`);
+  const form = page.getByRole("form", { name: "Decide the conflicting status" });
+  await form.getByRole("radio", { name: /^Apply COMPLETED/ }).check();
+  await form.getByLabel(/^Note/).fill("Portal shows it paid at 10:02");
+  await form.getByRole("button", { name: "Record the decision" }).click();
+
+  // The page refreshes with the decision in place of the form.
+  const panel = page.getByRole("region", { name: "Conflicting final states" });
+  await expect(panel).toContainText("Conflicting final states, decided");
+  await expect(panel.getByTestId("status-decision")).toContainText(/applied COMPLETED over FAILED by admin@/);
+  await expect(panel.getByTestId("status-decision")).toContainText("Portal shows it paid at 10:02");
+  await expect(page.getByRole("form", { name: "Decide the conflicting status" })).toHaveCount(0);
+  await expect(page.getByText("succeeded", { exact: true }).first()).toBeVisible();
+  expect((await ledger.transaction(failed)).status).toBe("succeeded");
+
+  await viewer.reload();
+  await expect(viewer.getByRole("region", { name: "Conflicting final states" }).getByTestId("status-decision")).toContainText("applied COMPLETED over FAILED");
+});

@@ -30,6 +30,7 @@ export async function deleteTestData(
         [transactionIds],
       );
       await client.query("DELETE FROM events WHERE transaction_id = ANY($1::uuid[])", [transactionIds]);
+      await client.query("DELETE FROM status_decisions WHERE transaction_id = ANY($1::uuid[])", [transactionIds]);
       await client.query("DELETE FROM transactions WHERE id = ANY($1::uuid[])", [transactionIds]);
       const caseIds = cases.rows.map((row) => row.id);
       await client.query("DELETE FROM duplicate_case_actions WHERE case_id = ANY($1::uuid[])", [caseIds]);

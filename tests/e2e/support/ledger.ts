@@ -102,5 +102,7 @@ export type ListedTransaction = {
   status: string;
   duplicateCaseId: string | null;
   duplicateSource: string | null;
+  statusConflict: boolean;
+  conflictingStatus: string | null;
   firstSeenAt: string;
 };

@@ -26,6 +26,18 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
   for (const n of [original, duplicate]) if ((await deliver(client, n, "access")).status !== 200) failures.push(`could not store the access phase's ${n.providerTransactionId}`);
   const { rows: [tx] } = await db.query<{ id: string; duplicate_case_id: string }>("SELECT id, duplicate_case_id FROM transactions WHERE provider_transaction_id = $1", [original.providerTransactionId]);
   const { rows: [delivery] } = await db.query<{ id: string }>("SELECT id FROM deliveries WHERE transaction_id = $1 LIMIT 1", [tx!.id]);
+  // A payment reported failed, then paid: a conflict for an admin to decide.
+  const conflictOrder = uniqueId("AX");
+  const conflictTrade = uniqueId("AXT");
+  for (const failed of [true, false]) {
+    const n = makeNotification("payermax", key, { orderId: conflictOrder, transactionId: conflictTrade, major: "33.00", failed });
+    if ((await deliver(client, n, "access")).status !== 200) failures.push(`could not store the access phase's conflicting ${conflictTrade}`);
+  }
+  const { rows: [conflict] } = await db.query<{ id: string; conflicting_status: string | null }>(
+    "SELECT id, conflicting_status FROM transactions WHERE provider_transaction_id = $1",
+    [conflictTrade],
+  );
+  if (!conflict?.conflicting_status) failures.push(`${conflictTrade}, reported failed then paid, was not kept as a conflict`);
   // A genuine notification that an older Payhook refused as payload_invalid: what reprocessing exists for.
   const later = makeNotification("payermax", key, { orderId: uniqueId("AR"), major: "7.00" });
   const rejectedId = randomUUID();
@@ -67,6 +79,10 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
     resolveCaseAction: { form: { caseId, resolution: "refunded", note: "Refunded (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
     reopenCaseAction: { form: { caseId, note: "Reopened (reliability suite)." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },
     reprocessDeliveryAction: { form: { deliveryId: rejectedId }, state: state("SELECT reprocessed_at FROM deliveries WHERE id = $1", rejectedId) },
+    decideStatusConflictAction: {
+      form: { transactionId: conflict?.id ?? "", decision: "keep", laterSeen: conflict?.conflicting_status ?? "", note: "Kept (reliability suite)." },
+      state: state("SELECT status_conflict FROM transactions WHERE id = $1", conflict?.id ?? randomUUID()),
+    },
     ...userActionForms(managed.id, `${uniqueId("user").toLowerCase()}@reliability.payhook.test`, state),
   };
   const order_ = Object.keys(forms);

@@ -8,7 +8,8 @@ import { KIND_LABELS } from "@/components/transaction-detail/labels";
 import { RawBody } from "@/components/transaction-detail/raw-body";
 import { RelatedTransactions } from "@/components/transaction-detail/related-transactions";
 import { Section } from "@/components/transaction-detail/section";
-import { ConflictWarning, TransactionSummary } from "@/components/transaction-detail/transaction-summary";
+import { StatusConflictPanel } from "@/components/transaction-detail/status-conflict-panel";
+import { TransactionSummary } from "@/components/transaction-detail/transaction-summary";
 import { JsonView } from "@/components/ui/json-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
@@ -21,6 +22,8 @@ import {
   transactionIdSchema,
   type TransactionDetail,
 } from "@/lib/transactions/get-transaction";
+
+import { decideStatusConflictAction } from "./actions";
 
 export const metadata: Metadata = { title: "Transaction" };
 
@@ -38,7 +41,7 @@ export default async function TransactionPage({ params, searchParams }: Props) {
   const { id } = await params;
   const search = await searchParams;
   const asked = typeof search.delivery === "string" ? search.delivery : undefined;
-  await requireUser(`/transactions/${encodeURIComponent(id)}${asked ? `?delivery=${encodeURIComponent(asked)}` : ""}`);
+  const user = await requireUser(`/transactions/${encodeURIComponent(id)}${asked ? `?delivery=${encodeURIComponent(asked)}` : ""}`);
   if (!transactionIdSchema.safeParse(id).success) notFound();
 
   const db = await getDb();
@@ -75,7 +78,7 @@ export default async function TransactionPage({ params, searchParams }: Props) {
           </>
         }
       />
-      <ConflictWarning t={t} />
+      <StatusConflictPanel t={t} action={user.role === "admin" ? decideStatusConflictAction : null} timeZone={timeZone} />
       <DuplicateCasePanel t={t} timeZone={timeZone} />
 
       <Section id="summary" title="Summary">
