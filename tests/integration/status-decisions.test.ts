@@ -75,7 +75,7 @@ describe.each(backends)("deciding conflicting final states (%s)", (backend) => {
     expect(await decide({ decision: "keep" })).toMatchObject({ ok: false, message: expect.stringMatching(/no conflicting status left/) });
   });
 
-  it("keeps the first status, and a later conflicting report opens the question again", async () => {
+  it("keeps the first status, and a later, different final report opens the question again", async () => {
     const id = await conflicting("DECIDE-2", "DECIDE-T2");
     expect(await decideStatusConflict(db, admin, { transactionId: id, decision: "keep", laterSeen: "COMPLETED" })).toEqual({
       ok: true,
@@ -89,6 +89,29 @@ describe.each(backends)("deciding conflicting final states (%s)", (backend) => {
     // A retry of the same COMPLETED is a duplicate delivery, not a new question.
     await notify(db, paycoolsParam({ orderId: "DECIDE-2", transactionId: "DECIDE-T2" }));
     expect((await db.transaction.findUniqueOrThrow({ where: { id } })).statusConflict).toBe(false);
+    // A new, different final state is.
+    await notify(db, { ...paycoolsParam({ orderId: "DECIDE-2", transactionId: "DECIDE-T2" }), eventName: "order.payment.expired", transactionStatus: "EXPIRED" });
+    expect(await db.transaction.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "failed", statusConflict: true, conflictingStatus: "EXPIRED" });
+    // Decided on the status the page shows, though an older event (COMPLETED) is also unapplied.
+    expect(await decideStatusConflict(db, admin, { transactionId: id, decision: "apply", laterSeen: "EXPIRED" })).toEqual({
+      ok: true,
+      message: "Applied EXPIRED: the transaction is now cancelled.",
+    });
+    expect((await getTransaction(db, id))!.statusDecisions.map((d) => [d.decision, d.fromProviderStatus, d.laterProviderStatus])).toEqual([
+      ["kept", "FAILED", "COMPLETED"],
+      ["applied", "FAILED", "EXPIRED"],
+    ]);
+  });
+
+  it("decides on the status the ingest flagged last, even when an older report carries a later receipt time", async () => {
+    // FAILED, then COMPLETED; then an EXPIRED is stored last but carries an older receipt time, as a reprocessed
+    // delivery keeps the time it first arrived: EXPIRED is what the page shows, and what is decided.
+    const id = await conflicting("DECIDE-3", "DECIDE-T3");
+    await notify(db, { ...paycoolsParam({ orderId: "DECIDE-3", transactionId: "DECIDE-T3" }), eventName: "order.payment.expired", transactionStatus: "EXPIRED" });
+    await db.$executeRaw`UPDATE events SET received_at = received_at - interval '1 day' WHERE transaction_id = ${id}::uuid AND provider_status = 'EXPIRED'`;
+    expect((await db.transaction.findUniqueOrThrow({ where: { id } })).conflictingStatus).toBe("EXPIRED");
+    expect(await decideStatusConflict(db, admin, { transactionId: id, decision: "apply", laterSeen: "EXPIRED" })).toMatchObject({ ok: true });
+    expect(await db.transaction.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "cancelled", providerStatus: "EXPIRED" });
   });
 
   it("refuses an unknown transaction", async () => {

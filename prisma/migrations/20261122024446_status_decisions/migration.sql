@@ -214,16 +214,18 @@ BEGIN
     RETURN QUERY SELECT 'not_conflicting'::text, v_t.status::text, NULL::text;
     RETURN;
   END IF;
-  -- The later final state: the newest event that did not move the transaction and reported another one.
+  -- The later final state is the one the ingest flagged last (conflicting_status), which the page
+  -- showed: if the provider has reported another since, the admin decides again.
+  IF v_t.conflicting_status IS DISTINCT FROM p_later_seen THEN
+    RETURN QUERY SELECT 'changed'::text, v_t.status::text, v_t.conflicting_status::text;
+    RETURN;
+  END IF;
+  -- Its event: the newest one that did not move the transaction and reported that status.
   SELECT * INTO v_later FROM events
-  WHERE transaction_id = p_transaction_id AND NOT applied AND status <> 'pending' AND status <> v_t.status
+  WHERE transaction_id = p_transaction_id AND NOT applied AND provider_status = v_t.conflicting_status AND status <> 'pending'
   ORDER BY received_at DESC, id DESC LIMIT 1;
   IF NOT FOUND THEN
     RETURN QUERY SELECT 'not_conflicting'::text, v_t.status::text, NULL::text;
-    RETURN;
-  END IF;
-  IF v_later.provider_status IS DISTINCT FROM p_later_seen THEN
-    RETURN QUERY SELECT 'changed'::text, v_t.status::text, v_later.provider_status::text;
     RETURN;
   END IF;
 
