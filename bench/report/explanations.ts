@@ -118,8 +118,10 @@ const CAPACITY_FIX =
   "What would fix it: less CPU per request in the app's server — serving the webhooks without Next's per-request work (see the ratio " +
   "below) would bring it near the baseline; or PostgreSQL and the load on cores of their own, where more processes would then help: " +
   "one `next start` per core behind the port (a process manager's cluster mode, or more instances, as Vercel runs). On this machine, " +
-  "on Node 20, two processes gave about 880–940/s and a worse p99 at 500/s (bench/ingest-only.ts with BENCH_APP_WORKERS=2), as the two cores are " +
-  "already shared with PostgreSQL and the load generator; the benchmark measures the app as `npm start` runs it, one process. Relaxing durability (synchronous_commit = off) would not help (the database is not the bound) and " +
+  "on Node 20, two processes gave about 880–940/s and a worse p99 at 500/s (bench/ingest-only.ts with BENCH_APP_WORKERS=2); on Node 24 " +
+  "(2026-11-22, a slow hour: 214–318 ms on the fixed workload, one and two processes in turn, two runs each) two gave 797–811/s " +
+  "against 650–705/s and a p99 at 500/s of 131–153 ms against 190–205 ms: better, and still short of both targets, as the two cores are " +
+  "already shared with PostgreSQL and the load generator. The benchmark measures the app as `npm start` runs it, one process. Relaxing durability (synchronous_commit = off) would not help (the database is not the bound) and " +
   "would acknowledge notifications that a crash can lose, which Payhook must never do.";
 
 const ONE_STATEMENT =
