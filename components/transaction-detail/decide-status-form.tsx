@@ -2,7 +2,7 @@
 
 import { useActionState, useId } from "react";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { MAX_DECISION_NOTE_LENGTH, type StatusDecisionResult } from "@/lib/transactions/decide-status-conflict";
+import { MAX_DECISION_NOTE_LENGTH, type StatusDecisionResult } from "@/lib/transactions/status-decision-rules";
 
 type Action = (previous: StatusDecisionResult | null, form: FormData) => Promise<StatusDecisionResult>;
 

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { getDb, type Db } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { describeError } from "@/lib/describe-error";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/webhooks/json-response";
 import { pruneRefusedDeliveries, retentionCutoff } from "./prune-refused-deliveries";
@@ -81,7 +82,7 @@ export async function handlePruneRequest(request: Request, deps: PruneRequestDep
         "Retry-After": "60",
       });
     }
-    console.error("[cron:prune-deliveries] failed", error instanceof Error ? `${error.name}: ${error.message.slice(0, 500)}` : String(error).slice(0, 500));
+    console.error("[cron:prune-deliveries] failed", describeError(error));
     return errorResponse(500, "internal_error", "the retention job failed in Payhook (the function's log has the error); batches deleted before it stay deleted, and the next run goes on");
   }
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/run-transaction";
+import { optionalNoteSchema } from "@/lib/optional-note";
 import { MAX_NOTE_LENGTH, RESOLUTIONS, type CaseActionResult } from "./resolutions";
 
 export type { CaseActionResult } from "./resolutions";
@@ -12,12 +13,7 @@ export type { CaseActionResult } from "./resolutions";
 /** Who acts: the signed-in user as `authorize()` returns it. */
 export type CaseActor = { id: string; role: "admin" | "viewer" };
 
-const noteSchema = z
-  .string({ error: "The note must be text." })
-  .trim()
-  .max(MAX_NOTE_LENGTH, `Keep the note under ${MAX_NOTE_LENGTH} characters.`)
-  .nullish()
-  .transform((note) => note || null);
+const noteSchema = optionalNoteSchema(MAX_NOTE_LENGTH);
 
 export const resolveCaseInputSchema = z
   .object({

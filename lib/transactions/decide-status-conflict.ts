@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { uuid7 } from "@/lib/ingest/uuid7";
+import { optionalNoteSchema } from "@/lib/optional-note";
+import { MAX_DECISION_NOTE_LENGTH, STATUS_DECISIONS, type StatusDecisionResult } from "./status-decision-rules";
 
 // Finance's decision about a transaction whose provider reported a second,
 // different final state (a VA paid after it expired, say): take the later
@@ -8,23 +10,15 @@ import { uuid7 } from "@/lib/ingest/uuid7";
 // it under the order's lock, keeps the decision, and runs duplicate detection
 // when a payment becomes succeeded. The server action and the tests call this.
 
-export const STATUS_DECISIONS = ["apply", "keep"] as const;
-export const MAX_DECISION_NOTE_LENGTH = 1000;
-
+export type { StatusDecisionResult } from "./status-decision-rules";
 export type StatusDecisionActor = { id: string; role: "admin" | "viewer" };
-export type StatusDecisionResult = { ok: boolean; message: string };
 
 export const statusDecisionInputSchema = z.object({
   transactionId: z.guid({ error: "This transaction id is not valid: reload the page and try again." }),
   decision: z.enum(STATUS_DECISIONS, { error: "Choose whether to apply the later status or keep the first." }),
   /** The later provider status the admin saw and decided about. */
   laterSeen: z.string({ error: "Reload the page: the form lacks the status it decides about." }).min(1).max(64),
-  note: z
-    .string({ error: "The note must be text." })
-    .trim()
-    .max(MAX_DECISION_NOTE_LENGTH, `Keep the note under ${MAX_DECISION_NOTE_LENGTH} characters.`)
-    .nullish()
-    .transform((note) => note || null),
+  note: optionalNoteSchema(MAX_DECISION_NOTE_LENGTH),
 });
 export type StatusDecisionInput = z.input<typeof statusDecisionInputSchema>;
 

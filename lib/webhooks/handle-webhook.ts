@@ -1,4 +1,5 @@
 import { getDb, type Db } from "@/lib/db/client";
+import { describeError } from "@/lib/describe-error";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
@@ -82,7 +83,7 @@ export async function handleWebhook(request: Request, providerName: string, deps
       );
     } catch (error) {
       // The refusal stands either way; only its record is missing.
-      console.error(`[webhook:${provider.name}] could not record a rejected delivery`, describe(error));
+      console.error(`[webhook:${provider.name}] could not record a rejected delivery`, describeError(error));
     }
     return errorResponse(rejection.httpStatus, rejection.errorCode, rejection.reason, headers);
   };
@@ -133,7 +134,7 @@ export async function handleWebhook(request: Request, providerName: string, deps
     );
   } catch (error) {
     if (error instanceof DeadlineExceeded || isDatabaseUnavailable(error)) return unavailable(error instanceof DeadlineExceeded);
-    console.error(`[webhook:${provider.name}] ingest failed`, describe(error));
+    console.error(`[webhook:${provider.name}] ingest failed`, describeError(error));
     // The ingest rolled back; the request is still kept, so the failure shows on the Deliveries page.
     return reject({
       httpStatus: 500,
@@ -144,13 +145,4 @@ export async function handleWebhook(request: Request, providerName: string, deps
     });
   }
   return Response.json(provider.acknowledgement, { status: 200 });
-}
-
-/** An error's name, code and message, never its payload or anything it may carry. */
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error.name}${code ? ` ${String(code)}` : ""}: ${error.message.slice(0, 500)}`;
-  }
-  return String(error).slice(0, 500);
 }
