@@ -8,6 +8,7 @@ import { countStatusConflicts } from "@/lib/transactions/count-status-conflicts"
 import { addDays, localDateOf } from "@/lib/overview/zoned-calendar";
 import { countTransactions, findTransactions } from "@/lib/transactions/find-transactions";
 import { getTransaction } from "@/lib/transactions/get-transaction";
+import { encodeListCursor } from "@/lib/transactions/list-cursor";
 import { parseTransactionQuery } from "@/lib/transactions/transaction-filters";
 import { withPgClient } from "@/lib/db/with-pg-client";
 import { deliveriesQuerySchema, findDeliveries } from "@/lib/deliveries/find-deliveries";
@@ -23,7 +24,10 @@ export type Scenario = {
   run: (db: Db) => Promise<unknown>;
 };
 
-export type Picks = { orderId: string; vaNumber: string; detailId: string; from: string; to: string };
+export type Picks = { orderId: string; vaNumber: string; detailId: string; from: string; to: string; deepCursor: string };
+
+/** Rows before the deep page: page 2,001 at the default 50 a page. */
+const DEEP_ROWS = 100_000;
 
 /** Real values from the filled database to search for and open. */
 export async function pickValues(url: string, timeZone: string): Promise<Picks> {
@@ -37,12 +41,18 @@ export async function pickValues(url: string, timeZone: string): Promise<Picks> 
     );
     // A payment of a duplicate case: the detail page's fullest case (retries, events, case, related payments).
     const detail = await client.query<{ id: string }>("SELECT id::text FROM transactions WHERE duplicate_source = 'detected' LIMIT 1 OFFSET 10");
+    // The 100,000th newest row: where "Next" from page 2,000 of the default order starts.
+    const deep = await client.query<{ id: string; at: Date }>(
+      `SELECT id::text, first_seen_at AS at FROM transactions ORDER BY first_seen_at DESC, id DESC OFFSET ${DEEP_ROWS - 1} LIMIT 1`,
+    );
     const orderId = order.rows[0]?.merchant_order_id;
     const vaNumber = va.rows[0]?.reference_number;
     const detailId = detail.rows[0]?.id;
-    if (!orderId || !vaNumber || !detailId) throw new Error("the filled database lacks the rows the dashboard bench looks for");
+    const deepRow = deep.rows[0];
+    if (!orderId || !vaNumber || !detailId || !deepRow) throw new Error("the filled database lacks the rows the dashboard bench looks for");
     const today = localDateOf(new Date(), timeZone);
-    return { orderId, vaNumber, detailId, from: addDays(today, -89), to: today };
+    const deepCursor = encodeListCursor({ sort: "time", dir: "desc", value: deepRow.at.toISOString(), id: deepRow.id });
+    return { orderId, vaNumber, detailId, from: addDays(today, -89), to: today, deepCursor };
   });
 }
 
@@ -58,6 +68,18 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
       label: "Transactions, first page, default order (newest first)",
       kind: "page",
       run: transactionsPage({}, timeZone),
+    },
+    {
+      key: "transactions-deep",
+      label: `Transactions, page ${(DEEP_ROWS / 50 + 1).toLocaleString("en-US")} of the default order, by its cursor (Next from page ${(DEEP_ROWS / 50).toLocaleString("en-US")})`,
+      kind: "page",
+      run: transactionsPage({ page: String(DEEP_ROWS / 50 + 1), after: picks.deepCursor }, timeZone),
+    },
+    {
+      key: "transactions-deep-offset",
+      label: `The same page by offset (a link without a cursor): ${DEEP_ROWS.toLocaleString("en-US")} rows skipped`,
+      kind: "info",
+      run: transactionsPage({ page: String(DEEP_ROWS / 50 + 1) }, timeZone),
     },
     {
       key: "transactions-filtered",

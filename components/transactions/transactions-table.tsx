@@ -13,7 +13,13 @@ type Props = {
   query: TransactionQuery;
   /** What the table may assume about the row count: exact up to this page, at least one more when there is a next page. */
   rowCount: number;
+  /** The page's number as shown (the server's: a previous page can turn out to be the first). */
+  page: number;
   hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  /** Where the pages either side begin: opaque tokens the server wrote, carried in the URL. */
+  nextCursor: string | null;
+  previousCursor: string | null;
   totalLabel: string;
   timeZone: string;
 };
@@ -22,10 +28,10 @@ const isSortKey = (id: string): id is SortKey => (SORT_KEYS as readonly string[]
 const rowId = (row: TransactionTableRow) => row.id;
 
 /** The page's rows; the URL owns sorting and paging, so every change is a navigation the back button can undo. */
-export function TransactionsTable({ rows, query, rowCount, hasNextPage, totalLabel, timeZone }: Props) {
+export function TransactionsTable({ rows, query, rowCount, page, hasNextPage, hasPreviousPage, nextCursor, previousCursor, totalLabel, timeZone }: Props) {
   const { navigate, pending } = useTransactionsNavigation(query);
   const sorting = useMemo<SortingState>(() => [{ id: query.sort, desc: query.dir === "desc" }], [query.sort, query.dir]);
-  const pagination = useMemo<PaginationState>(() => ({ pageIndex: query.page - 1, pageSize: query.pageSize }), [query.page, query.pageSize]);
+  const pagination = useMemo<PaginationState>(() => ({ pageIndex: page - 1, pageSize: query.pageSize }), [page, query.pageSize]);
   const meta = useMemo(() => ({ timeZone }), [timeZone]);
 
   const table = useTable({
@@ -47,8 +53,11 @@ export function TransactionsTable({ rows, query, rowCount, hasNextPage, totalLab
     onPaginationChange: (updater: Updater<PaginationState>) => {
       const next = functionalUpdate(updater, pagination);
       // A new page size starts again at the first page: the old page number means other rows now.
-      const page = next.pageSize !== pagination.pageSize ? 1 : next.pageIndex + 1;
-      navigate({ page, pageSize: next.pageSize });
+      if (next.pageSize !== pagination.pageSize) navigate({ page: 1, pageSize: next.pageSize });
+      // Next: the rows after this page's last. Previous: the rows before its first, but page 1 is the list's
+      // top as it is now, newest notifications included.
+      else if (next.pageIndex > pagination.pageIndex && nextCursor) navigate({ page: page + 1, after: nextCursor });
+      else if (next.pageIndex < pagination.pageIndex) navigate(page <= 2 || !previousCursor ? { page: 1 } : { page: page - 1, before: previousCursor });
     },
   });
 
@@ -58,7 +67,7 @@ export function TransactionsTable({ rows, query, rowCount, hasNextPage, totalLab
       <div tabIndex={0} role="region" aria-label="Transactions table" className="overflow-x-auto rounded-lg border border-slate-200 bg-white focus:outline-none focus:ring-2 focus:ring-indigo-300">
         <table className="min-w-full divide-y divide-slate-200 text-[13px]">
           <caption className="sr-only">
-            Transactions, {totalLabel}, sorted by {query.sort} {query.dir === "desc" ? "descending" : "ascending"}, page {query.page}
+            Transactions, {totalLabel}, sorted by {query.sort} {query.dir === "desc" ? "descending" : "ascending"}, page {page}
           </caption>
           <thead className="bg-slate-50">
             {table.getHeaderGroups().map((group) => (
@@ -113,9 +122,9 @@ export function TransactionsTable({ rows, query, rowCount, hasNextPage, totalLab
         </table>
       </div>
       <TransactionsPagination
-        page={query.page}
+        page={page}
         pageSize={query.pageSize}
-        canPrevious={table.getCanPreviousPage()}
+        canPrevious={hasPreviousPage && table.getCanPreviousPage()}
         canNext={hasNextPage && table.getCanNextPage()}
         totalLabel={totalLabel}
         onPrevious={() => table.previousPage()}

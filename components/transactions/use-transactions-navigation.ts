@@ -4,14 +4,17 @@ import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useTransition } from "react";
 import { toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 
-/** Moves to a new list state by pushing its query string, so each change is a history entry. */
+/**
+ * Moves to a new list state by pushing its query string, so each change is a history entry.
+ * A page cursor belongs to the rows it was read among: any change that does not set one drops it.
+ */
 export function useTransactionsNavigation(query: TransactionQuery) {
   const router = useRouter();
   const pathname = usePathname();
   const [pending, startTransition] = useTransition();
   const navigate = useCallback(
     (changes: Partial<TransactionQuery>) => {
-      const search = toSearchParams({ ...query, ...changes }).toString();
+      const search = toSearchParams({ ...query, after: undefined, before: undefined, ...changes }).toString();
       startTransition(() => router.push(search ? `${pathname}?${search}` : pathname));
     },
     [query, pathname, router],

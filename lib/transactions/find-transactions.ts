@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { zonedLocalTimeToUtc } from "@/lib/time";
 import { csvFieldSql } from "./csv-field";
 import { amountText, currenciesWithUnusualDigits, type UnusualDigits } from "./currency-digits";
+import { decodeListCursor, encodeListCursor, type KeysetPosition } from "./list-cursor";
 import { type SortKey, type TransactionFilters, type TransactionQuery } from "./transaction-filters";
 import { datesTimeZone } from "./transaction-query-params";
 
@@ -125,21 +126,113 @@ function toListRow(row: SelectedRow): TransactionListRow {
   return { ...row, amount: amountText(row.amount.toFixed(), row.currency) };
 }
 
-export type TransactionPage = { rows: TransactionListRow[]; hasNextPage: boolean };
+export type TransactionPage = {
+  rows: TransactionListRow[];
+  /** The page's number as shown: the query's, or 1 where a previous page turned out to be the first. */
+  page: number;
+  hasNextPage: boolean;
+  /** Rows come before this page's first one. */
+  hasPreviousPage: boolean;
+  /** The `after` of the next page: this page's last row. */
+  nextCursor: string | null;
+  /** The `before` of the previous page: this page's first row. */
+  previousCursor: string | null;
+};
 
+/**
+ * One page of the list. With a cursor (`after` or `before`), by keyset: the
+ * page's rows are those next to the cursor's row in the list's order, so a
+ * page keeps its rows while newer notifications arrive, and a page deep in a
+ * million rows costs what the first does where an index serves the order.
+ * Without one, by `page` as an offset: the first page, and links written
+ * before cursors existed.
+ */
 export async function findTransactions(db: Db, query: TransactionQuery, timeZone: string): Promise<TransactionPage> {
-  const rows = await db.transaction.findMany({
-    where: transactionWhere(query, timeZone),
-    orderBy: transactionOrderBy(query.sort, query.dir),
-    skip: (query.page - 1) * query.pageSize,
-    take: query.pageSize + 1,
-    select: transactionListSelect,
-  });
-  return { rows: rows.slice(0, query.pageSize).map(toListRow), hasNextPage: rows.length > query.pageSize };
+  const after = query.after ? decodeListCursor(query.after, query) : null;
+  const before = !after && query.before ? decodeListCursor(query.before, query) : null;
+  const take = query.pageSize + 1;
+  let found: SelectedRow[];
+  if (before) {
+    const ids = await findTransactionIdsNextTo(db, query, timeZone, before, "before", take);
+    // Going back reached the start (rows changed order since, or the link is old): that is the first page.
+    if (ids.length <= query.pageSize) return findTransactions(db, { ...query, before: undefined, page: 1 }, timeZone);
+    const rows = await findTransactionsById(db, query, ids.slice(0, query.pageSize));
+    return { rows: rows.map(toListRow), page: query.page, hasNextPage: true, hasPreviousPage: true, ...cursorsOf(query, rows, true, true) };
+  }
+  if (after) {
+    found = await findTransactionsById(db, query, await findTransactionIdsNextTo(db, query, timeZone, after, "after", take));
+  } else {
+    found = await db.transaction.findMany({
+      where: transactionWhere(query, timeZone),
+      orderBy: transactionOrderBy(query.sort, query.dir),
+      skip: (query.page - 1) * query.pageSize,
+      take,
+      select: transactionListSelect,
+    });
+  }
+  const rows = found.slice(0, query.pageSize);
+  const hasNextPage = found.length > query.pageSize;
+  const hasPreviousPage = Boolean(after) || query.page > 1;
+  return { rows: rows.map(toListRow), page: query.page, hasNextPage, hasPreviousPage, ...cursorsOf(query, rows, hasNextPage, hasPreviousPage) };
 }
 
-/** Where the previous batch ended: its last row's sort value, as exact text, and id. */
-export type KeysetPosition = { value: string; id: string };
+/** The list's rows with these ids, in its order. */
+function findTransactionsById(db: Db, query: TransactionQuery, ids: string[]): Promise<SelectedRow[]> {
+  return db.transaction.findMany({ where: { id: { in: ids } }, orderBy: transactionOrderBy(query.sort, query.dir), select: transactionListSelect });
+}
+
+/** The cursors of the pages either side of `rows`; an empty page has none (it offers the first page instead). */
+function cursorsOf(query: TransactionQuery, rows: SelectedRow[], hasNextPage: boolean, hasPreviousPage: boolean) {
+  const first = rows[0];
+  const last = rows.at(-1);
+  return {
+    nextCursor: hasNextPage && last ? cursorOf(query, last) : null,
+    previousCursor: hasPreviousPage && first ? cursorOf(query, first) : null,
+  };
+}
+
+/** A row's cursor in the query's order: its sort value as exact text (toFixed() never writes an exponent). */
+function cursorOf(query: TransactionQuery, row: SelectedRow): string {
+  const value: Record<SortKey, string> = {
+    time: row.firstSeenAt.toISOString(),
+    amount: row.amount.toFixed(),
+    status: row.status,
+    provider: row.provider,
+    merchantOrderId: row.merchantOrderId,
+  };
+  return encodeListCursor({ sort: query.sort, dir: query.dir, value: value[query.sort], id: row.id });
+}
+
+/**
+ * `(key, id) < (value, id)`: the rows past `position` in the order (sort, dir)
+ * read towards `towards`. A row comparison PostgreSQL reads as an index range
+ * where an index leads with the sort key.
+ */
+function keysetConditionSql(sort: SortKey, dir: "asc" | "desc", position: KeysetPosition, towards: "after" | "before"): Prisma.Sql {
+  const { column, type } = SORT_SQL[sort];
+  const descending = (dir === "desc") === (towards === "after");
+  return Prisma.sql`(${Prisma.raw(`transactions.${column}`)}, transactions.id) ${Prisma.raw(descending ? "<" : ">")} (CAST(${position.value}::text AS ${Prisma.raw(type)}), CAST(${position.id}::text AS uuid))`;
+}
+
+/** The ids of up to `limit` rows next to `position`: after it in the list's order, or before it nearest first. */
+async function findTransactionIdsNextTo(
+  db: Db,
+  query: TransactionQuery,
+  timeZone: string,
+  position: KeysetPosition,
+  towards: "after" | "before",
+  limit: number,
+): Promise<string[]> {
+  const { column } = SORT_SQL[query.sort];
+  const reading = (query.dir === "desc") === (towards === "after") ? "DESC" : "ASC";
+  const where = [...conditions(query, timeZone).map((condition) => condition.sql), keysetConditionSql(query.sort, query.dir, position, towards)];
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id::text AS id FROM transactions
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY ${Prisma.raw(`transactions.${column} ${reading}, transactions.id ${reading}`)}
+    LIMIT ${limit}`;
+  return rows.map((row) => row.id);
+}
 
 /**
  * One exported row: its CSV line written by PostgreSQL from provider to
@@ -213,14 +306,10 @@ function exportStatement(
   position: KeysetPosition | null,
   limit: number | null,
 ): Prisma.Sql {
-  const { column, type } = SORT_SQL[query.sort];
+  const { column } = SORT_SQL[query.sort];
   const dir = query.dir === "desc" ? "DESC" : "ASC";
   const where = conditions(query, timeZone).map((condition) => condition.sql);
-  if (position) {
-    where.push(
-      Prisma.sql`(${Prisma.raw(column)}, id) ${Prisma.raw(dir === "DESC" ? "<" : ">")} (CAST(${position.value}::text AS ${Prisma.raw(type)}), CAST(${position.id}::text AS uuid))`,
-    );
-  }
+  if (position) where.push(keysetConditionSql(query.sort, query.dir, position, "after"));
   const keyset = limit === null ? "" : query.sort === "time" ? `id::text AS "id", ` : `id::text AS "id", transactions.${column}::text AS "key", `;
   const line = Prisma.sql`${Prisma.raw(EXPORT_BEFORE_AMOUNT)} || ',' || ${amountFieldSql(unusual)} || ',' || ${Prisma.raw(EXPORT_AFTER_AMOUNT)} || chr(13) || chr(10)`;
   return Prisma.sql`

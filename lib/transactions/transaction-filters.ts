@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidTimeZone, PROVIDER_LABELS } from "@/lib/format";
+import { decodeListCursor } from "./list-cursor";
 import {
   DEFAULT_PAGE_SIZE,
   KINDS,
@@ -89,6 +90,8 @@ export const transactionQueryFields = {
     .number({ error: `must be one of ${PAGE_SIZES.join(", ")}` })
     .refine((value) => (PAGE_SIZES as readonly number[]).includes(value), `must be one of ${PAGE_SIZES.join(", ")}`)
     .default(DEFAULT_PAGE_SIZE),
+  after: z.string().optional(),
+  before: z.string().optional(),
 };
 
 type FieldName = keyof typeof transactionQueryFields;
@@ -96,10 +99,33 @@ const FIELD_NAMES: readonly FieldName[] = QUERY_PARAMETERS;
 
 const dateOrder = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from <= query.to;
 
+type CursorFields = Pick<TransactionQuery, "sort" | "dir" | "after" | "before">;
+
+/** The first cursor problem of a query: a cursor must be one the server wrote for this sort and direction. */
+function cursorProblem(query: CursorFields): { parameter: "after" | "before"; message: string } | null {
+  if (query.after !== undefined && query.before !== undefined) {
+    return { parameter: "before", message: "cannot be given with after: a page is either after one row or before one" };
+  }
+  for (const parameter of ["after", "before"] as const) {
+    const text = query[parameter];
+    if (text !== undefined && !decodeListCursor(text, query)) {
+      return {
+        parameter,
+        message: "is not a page cursor of this order: pass nextCursor or previousCursor from a response with the same sort and dir, or leave it out for the first page",
+      };
+    }
+  }
+  return null;
+}
+
 /** The strict form, for the API: unknown parameters are refused too, so a typo is not silently ignored. */
 export const transactionQuerySchema = z
   .strictObject(transactionQueryFields)
-  .refine(dateOrder, { message: "must be on or after from", path: ["to"] });
+  .refine(dateOrder, { message: "must be on or after from", path: ["to"] })
+  .superRefine((query, ctx) => {
+    const problem = cursorProblem(query);
+    if (problem) ctx.addIssue({ code: "custom", message: problem.message, path: [problem.parameter] });
+  });
 
 // The browser's hand-written TransactionQuery must be exactly what this schema gives, and name every field.
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -141,6 +167,10 @@ export function parseTransactionQuery(params: RawSearchParams): TransactionQuery
     query[name] = parsed.success ? parsed.data : field.parse(undefined);
   }
   if (!dateOrder(query as TransactionQuery)) query.to = undefined;
+  // A cursor of another order, or both at once: the one at fault is dropped (a link that had both keeps after).
+  for (let problem = cursorProblem(query as CursorFields); problem; problem = cursorProblem(query as CursorFields)) {
+    query[problem.parameter] = undefined;
+  }
   return query as TransactionQuery;
 }
 

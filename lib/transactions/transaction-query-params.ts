@@ -35,11 +35,19 @@ export type TransactionQuery = {
   q?: string;
   sort: SortKey;
   dir: "asc" | "desc";
+  /** The page's number, as shown; without a cursor, which rows it holds (by offset, for links written that way). */
   page: number;
   pageSize: number;
+  /** The rows after this cursor's row, in the list's order (the next page); an opaque token the server wrote. */
+  after?: string;
+  /** The rows before this cursor's row (the previous page). */
+  before?: string;
 };
 
-export type TransactionFilters = Omit<TransactionQuery, "sort" | "dir" | "page" | "pageSize">;
+/** The parameters that say where the list is, not which rows it selects. */
+type Position = "sort" | "dir" | "page" | "pageSize" | "after" | "before";
+
+export type TransactionFilters = Omit<TransactionQuery, Position>;
 
 /** Every URL parameter, in the order query strings are written. */
 export const QUERY_PARAMETERS = [
@@ -58,6 +66,8 @@ export const QUERY_PARAMETERS = [
   "dir",
   "page",
   "pageSize",
+  "after",
+  "before",
 ] as const satisfies readonly (keyof TransactionQuery)[];
 
 /** The state of a URL with no parameters (the server's parser gives the same; a test holds them together). */
@@ -77,6 +87,8 @@ export const DEFAULT_QUERY: TransactionQuery = {
   dir: "desc",
   page: 1,
   pageSize: DEFAULT_PAGE_SIZE,
+  after: undefined,
+  before: undefined,
 };
 
 /** The zone the query's dates are whole days in: the one its link names, else the viewer's. */

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "@playwright/test";
 import { csvRecords } from "./support/csv";
 import { expect, keepScreenshot, test } from "./support/fixtures";
-import { uniqueOrderId } from "./support/ledger";
+import { uniqueOrderId, type Sent } from "./support/ledger";
 
 // The transactions list as finance uses it: new notifications show up, filters
 // and search live in the URL (so the back button undoes them), the CSV export
@@ -239,5 +239,50 @@ test("a link with dates names their zone, so a viewer elsewhere gets the same ro
   const bare = new URL(link);
   bare.searchParams.delete("tz");
   await page.goto(bare.toString());
+  await expect(page.getByText("No transactions match these filters")).toBeVisible();
   await expect(rowOf(page, sent.orderId)).toHaveCount(0);
+});
+
+test("next and previous keep their rows while new notifications arrive", async ({ page, ledger }) => {
+  // A static VA: every payment to it carries the same order id, so the search holds this test's rows alone.
+  const orderId = uniqueOrderId("VA");
+  const sent: Sent[] = [];
+  for (let i = 0; i < 27; i++) sent.push(await ledger.send("paycools-id", { orderId }));
+  const transactionIds = (list: typeof sent) => list.map((one) => one.providerTransactionId);
+  const shown = async () => (await columnTexts(page, "Provider transaction")).map((text) => text.trim());
+  const pagination = page.getByRole("navigation", { name: "Pagination" });
+
+  await page.goto(`/transactions?q=${orderId}&pageSize=25`);
+  await expect(bodyRows(page)).toHaveCount(25);
+  await expect(pagination.getByText("Page 1", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Previous page" })).toBeDisabled();
+  expect(await shown()).toEqual(transactionIds(sent.slice(2).reverse()));
+
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get("page") === "2" && url.searchParams.has("after"));
+  await expect(bodyRows(page)).toHaveCount(2);
+  expect(await shown()).toEqual(transactionIds(sent.slice(0, 2).reverse()));
+  await expect(page.getByRole("button", { name: "Next page" })).toBeDisabled();
+
+  // A newer payment arrives: page 2 still holds the same two (by offset it would now start one row earlier).
+  const newest = await ledger.send("paycools-id", { orderId });
+  await page.reload();
+  await expect(pagination.getByText("Page 2", { exact: true })).toBeVisible();
+  await expect(bodyRows(page)).toHaveCount(2);
+  expect(await shown()).toEqual(transactionIds(sent.slice(0, 2).reverse()));
+
+  // Previous leads to the first page as it is now, the newest payment on top.
+  await page.getByRole("button", { name: "Previous page" }).click();
+  await expect(page).toHaveURL((url) => !url.searchParams.has("page") && !url.searchParams.has("after") && !url.searchParams.has("before"));
+  await expect(rowOf(page, newest.providerTransactionId)).toHaveCount(1);
+  expect((await shown())[0]).toBe(newest.providerTransactionId);
+  await expect(bodyRows(page)).toHaveCount(25);
+
+  // Sorting drops the cursor: a new order starts at its first page.
+  await page.goto(`/transactions?q=${orderId}&pageSize=25`);
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.has("after"));
+  await table(page).getByRole("button", { name: /^Amount/ }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get("sort") === "amount" && !url.searchParams.has("after") && !url.searchParams.has("page"));
+  await expect(bodyRows(page)).toHaveCount(25);
 });

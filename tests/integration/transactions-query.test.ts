@@ -15,6 +15,7 @@ import {
   duplicateLabel,
   findTransactions,
   type TransactionListRow,
+  type TransactionPage,
 } from "@/lib/transactions/find-transactions";
 import { CSV_COLUMNS, streamTransactionsCsv } from "@/lib/transactions/stream-transactions-csv";
 import {
@@ -25,6 +26,7 @@ import {
   type TransactionQuery,
 } from "@/lib/transactions/transaction-filters";
 import { DEFAULT_QUERY } from "@/lib/transactions/transaction-query-params";
+import { encodeListCursor } from "@/lib/transactions/list-cursor";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
@@ -89,6 +91,19 @@ describe.each(backends)("transactions list on %s", (backend) => {
       const result = await findTransactions(database.db, { ...base, page }, timeZone);
       rows.push(...result.rows);
       if (!result.hasNextPage) return rows;
+    }
+  }
+
+  /** Every page of a query as the table walks it: the first page, then each next page by its cursor. */
+  async function cursorPages(base: TransactionQuery, timeZone = "UTC"): Promise<{ page: TransactionPage; query: TransactionQuery }[]> {
+    const pages = [];
+    let current: TransactionQuery = { ...base, page: 1, after: undefined, before: undefined };
+    for (;;) {
+      const page = await findTransactions(database.db, current, timeZone);
+      pages.push({ page, query: current });
+      if (!page.hasNextPage) return pages;
+      expect(page.nextCursor).not.toBeNull();
+      current = { ...current, page: current.page + 1, after: page.nextCursor! };
     }
   }
 
@@ -233,6 +248,30 @@ describe.each(backends)("transactions list on %s", (backend) => {
       for (const dir of ["asc", "desc"] as const) {
         const rows = await allPages({ ...query({ sort, dir }), pageSize: 3 });
         expect(new Set(rows.map((row) => row.id)).size, `${sort} ${dir}`).toBe(sent.length);
+      }
+    }
+  });
+
+  it("pages by cursor, both ways, through exactly the rows paging by offset shows", async () => {
+    const cases: Record<string, string>[] = [{}, { status: "succeeded" }, { currency: "IDR", provider: "paycools" }, { duplicates: "1" }];
+    for (const sort of SORT_KEYS) for (const dir of ["asc", "desc"]) cases.push({ sort, dir });
+    for (const params of cases) {
+      const base = { ...query(params), pageSize: 3 };
+      const expected = await allPages(base);
+      const forward = await cursorPages(base);
+      const label = JSON.stringify(params);
+      expect(forward.flatMap(({ page }) => page.rows.map((row) => row.id)), label).toEqual(expected.map((row) => row.id));
+      expect(forward.map(({ page }) => page.page), label).toEqual(forward.map((_, index) => index + 1));
+      expect(forward[0]!.page.hasPreviousPage, label).toBe(false);
+      expect(forward[0]!.page.previousCursor, label).toBeNull();
+
+      // Back from the last page by each page's previous cursor: the same pages, down to the first.
+      for (let index = forward.length - 1; index > 1; index--) {
+        const { page, query: shown } = forward[index]!;
+        expect(page.hasPreviousPage, label).toBe(true);
+        const back = await findTransactions(database.db, { ...shown, page: shown.page - 1, after: undefined, before: page.previousCursor! }, "UTC");
+        expect(back.rows.map((row) => row.id), `${label}, back to page ${index}`).toEqual(forward[index - 1]!.page.rows.map((row) => row.id));
+        expect(back).toMatchObject({ page: index, hasNextPage: true, hasPreviousPage: true, nextCursor: forward[index - 1]!.page.nextCursor });
       }
     }
   });
@@ -532,6 +571,31 @@ describe.each(backends)("transactions list on %s", (backend) => {
       expect(result.ok, params).toBe(false);
       if (!result.ok) expect(result.problem.parameter, params).toBe(parameter);
     }
+    // Cursors: only one the server wrote for this very order, and never after and before together.
+    const cursor = (sort: string, dir: string, value: string, id = "0190f000-0000-7000-8000-000000000000") =>
+      encodeListCursor({ sort, dir, value, id } as Parameters<typeof encodeListCursor>[0]);
+    const byAmount = cursor("amount", "asc", "500.00");
+    expect(strict(`sort=amount&dir=asc&after=${byAmount}`)).toMatchObject({ ok: true, query: { after: byAmount } });
+    expect(strict(`sort=merchantOrderId&before=${cursor("merchantOrderId", "desc", `' OR 1=1; --`)}`)).toMatchObject({ ok: true });
+    for (const params of [
+      `after=${byAmount}`,
+      `sort=amount&dir=desc&after=${byAmount}`,
+      `sort=amount&dir=asc&after=${cursor("amount", "asc", "1e9")}`,
+      `sort=amount&dir=asc&after=${cursor("amount", "asc", "500", "not-a-uuid")}`,
+      `after=${cursor("time", "desc", "2024-03-01")}`,
+      `sort=status&after=${cursor("status", "desc", "refunded")}`,
+      `after=${byAmount.slice(0, -3)}`,
+      "after=%27%20OR%201%3D1",
+    ]) {
+      const result = strict(params);
+      expect(result, params).toMatchObject({ ok: false, problem: { parameter: "after", message: expect.stringMatching(/^is not a page cursor of this order/) } });
+    }
+    const time = cursor("time", "desc", "2024-03-01T00:00:00.000Z");
+    expect(strict(`after=${time}&before=${time}`)).toMatchObject({ ok: false, problem: { parameter: "before" } });
+    // The page drops what the API refuses, and keeps after when a link has both.
+    expect(parseTransactionQuery({ sort: "amount", after: time, page: "3" })).toMatchObject({ sort: "amount", after: undefined, page: 3 });
+    expect(parseTransactionQuery({ after: time, before: time })).toMatchObject({ after: time, before: undefined });
+
     const blank = strict("status=");
     expect(blank.ok && blank.query.status).toBeUndefined();
 
@@ -558,5 +622,37 @@ describe.each(backends)("transactions list on %s", (backend) => {
         expect(rows.map((row) => row[5]), `${dir}, batches of ${batchSize}`).toEqual(expected.map((row) => row.providerTransactionId));
       }
     }
+  });
+
+  // After the one above, for the same reason.
+  it("keeps a cursor's page while newer notifications arrive, where an offset's page shifts", async () => {
+    const day = Date.UTC(2024, 5, 1);
+    const orderIds = [1, 2, 3, 4, 5, 6].map((hour) => `KEEP-${hour}`);
+    for (const [index, orderId] of orderIds.entries()) {
+      await post("payermax", payermaxBody({ amount: String(100 + index), currency: "IDR", orderId }), new Date(day + (index + 1) * HOUR));
+    }
+    const base = { ...query({ from: "2024-06-01" }), pageSize: 2 };
+    const orders = (page: TransactionPage) => page.rows.map((row) => row.merchantOrderId);
+    const first = await findTransactions(database.db, base, "UTC");
+    expect(orders(first)).toEqual(["KEEP-6", "KEEP-5"]);
+    const second = { ...base, page: 2, after: first.nextCursor! };
+    expect(orders(await findTransactions(database.db, second, "UTC"))).toEqual(["KEEP-4", "KEEP-3"]);
+
+    await post("payermax", payermaxBody({ amount: "107", currency: "IDR", orderId: "KEEP-7" }), new Date(day + 7 * HOUR));
+    const again = await findTransactions(database.db, second, "UTC");
+    expect(orders(again)).toEqual(["KEEP-4", "KEEP-3"]);
+    // The same page by offset now starts one row earlier: this is what the cursor prevents.
+    expect(orders(await findTransactions(database.db, { ...base, page: 2 }, "UTC"))).toEqual(["KEEP-5", "KEEP-4"]);
+
+    // Back from page 2: the rows it followed, with the newer one still before them.
+    const back = await findTransactions(database.db, { ...base, page: 1, before: again.previousCursor! }, "UTC");
+    expect(orders(back)).toEqual(["KEEP-6", "KEEP-5"]);
+    expect(back).toMatchObject({ page: 1, hasPreviousPage: true });
+    // Back from a page whose previous rows are fewer than a page: the list's first page, as it is now.
+    const third = await findTransactions(database.db, { ...base, page: 3, after: again.nextCursor! }, "UTC");
+    expect(orders(third)).toEqual(["KEEP-2", "KEEP-1"]);
+    const shortBack = await findTransactions(database.db, { ...base, page: 2, before: back.nextCursor! }, "UTC");
+    expect(shortBack).toMatchObject({ page: 1, hasPreviousPage: false, previousCursor: null });
+    expect(orders(shortBack)).toEqual(["KEEP-7", "KEEP-6"]);
   });
 });

@@ -49,9 +49,13 @@ export async function GET(request: Request): Promise<Response> {
       const [page, total] = await Promise.all([findTransactions(db, query, timeZone), countTransactions(db, query, timeZone)]);
       return Response.json({
         data: page.rows.map(toJson),
-        page: query.page,
+        page: page.page,
         pageSize: query.pageSize,
         hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        // Pass as `after` (or `before`) with the same filters, sort and dir for the next (previous) page.
+        nextCursor: page.nextCursor,
+        previousCursor: page.previousCursor,
         total,
       });
     } catch (error) {

@@ -5,6 +5,7 @@ import { listAppRoutes } from "../lib/app-routes";
 import { get, signIn } from "../lib/auth-http";
 import { createHttpClient, jsonOf, type HttpResponse } from "../lib/http";
 import { findLeaks, pemFragments, secret, type Leak, type Secret } from "../lib/leak-scan";
+import { encodeListCursor } from "@/lib/transactions/list-cursor";
 import { PROVIDERS } from "../lib/keys";
 import { deliver, makeNotification, uniqueId } from "../lib/notifications";
 import type { PhaseResult, RunContext } from "../lib/run-context";
@@ -142,7 +143,7 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
   };
   let injections = 0;
   for (const payload of INJECTIONS) {
-    for (const param of ["q", "channel", "currency", "provider", "status", "kind", "from", "sort"]) {
+    for (const param of ["q", "channel", "currency", "provider", "status", "kind", "from", "sort", "after", "before"]) {
       injections++;
       const api = await get(client, admin.jar, `/api/transactions?${new URLSearchParams({ [param]: payload })}`);
       const body = jsonOf(api) as { data?: unknown[] } | undefined;
@@ -151,6 +152,13 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
         const expected = await exact(param, payload);
         if (expected !== null && (body?.data?.length ?? 0) !== Math.min(expected, 50)) failures.push(`GET /api/transactions?${param}=${JSON.stringify(payload)} returned ${body?.data?.length} rows; ${expected} hold exactly that text`);
       }
+    }
+    // A page cursor is the server's own token, but a caller can forge one: its value must reach the query as a parameter.
+    const forged = encodeListCursor({ sort: "merchantOrderId", dir: "desc", value: payload, id: "0190f000-0000-7000-8000-000000000000" });
+    for (const url of [`/api/transactions?sort=merchantOrderId&after=${forged}`, `/transactions?sort=merchantOrderId&before=${forged}&page=2`]) {
+      injections++;
+      const response = await get(client, admin.jar, url);
+      if (response.status >= 500) failures.push(`GET ${url} (a cursor holding ${JSON.stringify(payload)}) answered ${response.status}`);
     }
     for (const url of [`/transactions?q=${encodeURIComponent(payload)}`, `/api/transactions/export?q=${encodeURIComponent(payload)}`, `/deliveries?errorCode=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/duplicates?cursor=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}&case=${encodeURIComponent(payload)}`, `/transactions/${encodeURIComponent(payload)}`, `/deliveries/${encodeURIComponent(payload)}`]) {
       injections++;

@@ -40,11 +40,14 @@ export default async function TransactionsPage({ searchParams }: Props) {
   const clearHref = href({ sort: query.sort, dir: query.dir, pageSize: query.pageSize });
   const datesZone = datesTimeZone(query, timeZone);
   // The file names the zone its dates are days in, so it holds the same rows whoever opens the link.
-  const exportHref = href({ ...query, tz: query.from || query.to ? datesZone : undefined, page: undefined, pageSize: undefined }, "/api/transactions/export");
+  const exportHref = href(
+    { ...query, tz: query.from || query.to ? datesZone : undefined, page: undefined, pageSize: undefined, after: undefined, before: undefined },
+    "/api/transactions/export",
+  );
   const rows = page.rows.map((row) => toTableRow(row, timeZone));
-  const before = (query.page - 1) * query.pageSize;
+  const before = (page.page - 1) * query.pageSize;
   const rowCount = page.hasNextPage ? Math.max(total.value, before + query.pageSize + 1) : before + rows.length;
-  const filterKey = toSearchParams({ ...query, sort: undefined, dir: undefined, page: undefined, pageSize: undefined }).toString();
+  const filterKey = toSearchParams({ ...query, sort: undefined, dir: undefined, page: undefined, pageSize: undefined, after: undefined, before: undefined }).toString();
 
   let body;
   if (rows.length > 0) {
@@ -53,15 +56,22 @@ export default async function TransactionsPage({ searchParams }: Props) {
         rows={rows}
         query={query}
         rowCount={rowCount}
+        page={page.page}
         hasNextPage={page.hasNextPage}
+        hasPreviousPage={page.hasPreviousPage}
+        nextCursor={page.nextCursor}
+        previousCursor={page.previousCursor}
         totalLabel={totalLabel(total, filtered)}
         timeZone={timeZone}
       />
     );
-  } else if (query.page > 1) {
+  } else if (page.hasPreviousPage) {
     body = (
       <EmptyState title="No transactions on this page">
-        The list is shorter than that now. <Link href={href({ ...query, page: 1 })} className="text-indigo-700 underline">Go to the first page</Link>
+        The list is shorter than that now.{" "}
+        <Link href={href({ ...query, page: 1, after: undefined, before: undefined })} className="text-indigo-700 underline">
+          Go to the first page
+        </Link>
       </EmptyState>
     );
   } else if (filtered) {
