@@ -46,6 +46,9 @@ test("a declared duplicate is listed, resolved by an admin with a note, and reop
   const note = `Refunded to the customer, ticket E2E-${Date.now()}`;
   // Nothing is chosen for the admin: submitting without a choice is stopped by the browser.
   await expect(card.getByRole("radio", { checked: true })).toHaveCount(0);
+  await card.getByRole("button", { name: "Record resolution" }).click();
+  expect(await card.getByRole("radio", { name: /^Refunded/ }).evaluate((radio: HTMLInputElement) => radio.validity.valueMissing)).toBe(true);
+  await expect(card.getByText("resolved", { exact: true })).toHaveCount(0);
   await card.getByRole("radio", { name: /^Refunded/ }).check();
   await card.getByLabel(/^Note/).fill(note);
   await card.getByRole("button", { name: "Record resolution" }).click();
@@ -59,6 +62,7 @@ test("a declared duplicate is listed, resolved by an admin with a note, and reop
 
   // Resolved cases leave the open list.
   await page.goto("/duplicates");
+  await expect(page.getByRole("heading", { level: 1, name: "Duplicate payments" })).toBeVisible();
   await expect(caseCard(page, original.orderId)).toHaveCount(0);
 
   await page.goto(casePath);

@@ -129,6 +129,11 @@ describe.each(backends)("db:seed on %s", (backend) => {
   });
 
   it("refuses to seed a ledger that holds data, unless forced", async () => {
+    const before = await database.db.transaction.count();
     await expect(seedDemoLedger(database.db, { keys: demoKeys, count: 5, seed: 42, now })).rejects.toBeInstanceOf(LedgerNotEmptyError);
+    expect(await database.db.transaction.count()).toBe(before);
+    // Another seed's history, added on top when forced.
+    await seedDemoLedger(database.db, { keys: demoKeys, count: 5, seed: 43, now, force: true });
+    expect(await database.db.transaction.count()).toBeGreaterThan(before);
   });
 });

@@ -21,9 +21,10 @@ const XSS = {
   order: `<svg onload="window.__pwned='svg'">`,
 };
 
-type Probe = { violations: string[]; errors: string[]; hydrated: boolean; pwned: unknown; injected: number };
+type Probe = { violations: string[]; errors: string[]; hydrated: boolean; pwned: unknown; injected: number; landedOn: string; showsText: boolean };
 
-async function visit(context: BrowserContext, url: string): Promise<Probe> {
+/** Visits `url`; `text` is what the page must show as text (the payload's markup, escaped), if anything. */
+async function visit(context: BrowserContext, url: string, text = ""): Promise<Probe> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (message) => {
@@ -35,12 +36,18 @@ async function visit(context: BrowserContext, url: string): Promise<Probe> {
   const hydrated = await page
     .waitForFunction(() => [...document.querySelectorAll("body *")].some((el) => Object.keys(el).some((key) => key.startsWith("__reactFiber$"))), undefined, { timeout: 15_000 })
     .then(() => true, () => false);
-  const probe = await page.evaluate(() => {
+  const probe = await page.evaluate((needle) => {
     const w = window as unknown as { __csp?: string[]; __pwned?: unknown };
-    return { violations: w.__csp ?? [], pwned: w.__pwned, injected: document.querySelectorAll('img[src="x"], svg[onload]').length };
-  });
+    return {
+      violations: w.__csp ?? [],
+      pwned: w.__pwned,
+      injected: document.querySelectorAll('img[src="x"], svg[onload]').length,
+      showsText: document.body.innerText.includes(needle),
+    };
+  }, text);
+  const landedOn = new URL(page.url()).pathname;
   await page.close();
-  return { ...probe, hydrated, errors };
+  return { ...probe, hydrated, errors, landedOn };
 }
 
 export async function runBrowser(ctx: RunContext): Promise<PhaseResult> {
@@ -92,7 +99,9 @@ export async function runBrowser(ctx: RunContext): Promise<PhaseResult> {
     ];
     for (const [role, url] of visits) {
       const context = contexts.find(([name]) => name === role)![1];
-      const probe = await visit(context, `${ctx.server.baseURL}${url}`);
+      // The pages that list this order must show its markup as text: an empty page would pass every other check.
+      const showsOrder = role === "admin" && (url.startsWith(`/transactions/${tx!.id}`) || url.startsWith("/transactions?q="));
+      const probe = await visit(context, `${ctx.server.baseURL}${url}`, showsOrder ? order : "");
       pages++;
       const where = `${role} ${url}`;
       for (const violation of probe.violations) failures.push(`${where}: Content-Security-Policy violation: ${violation}`);
@@ -100,6 +109,9 @@ export async function runBrowser(ctx: RunContext): Promise<PhaseResult> {
       const expected = (error: string) => url === "/no-such-page" && /status of 404/.test(error);
       for (const error of probe.errors.filter((error) => !expected(error))) failures.push(`${where}: console error: ${error}`);
       if (!probe.hydrated) failures.push(`${where}: React did not hydrate (no scripts ran?)`);
+      // A signed-in visit that ended on the sign-in page checked the sign-in page, not the one named.
+      if (role !== "signed-out" && probe.landedOn === "/sign-in") failures.push(`${where}: landed on /sign-in: the session was not accepted`);
+      if (showsOrder && !probe.showsText) failures.push(`${where}: does not show the order id ${JSON.stringify(order)} as text`);
       if (probe.pwned !== undefined || probe.injected > 0) failures.push(`${where}: payload markup ran or was inserted as HTML (${String(probe.pwned)}, ${probe.injected} elements)`);
     }
   } finally {

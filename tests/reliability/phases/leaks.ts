@@ -61,6 +61,8 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
   const viewer = await signIn(client, ctx.users.viewer);
   if (!admin.ok || !viewer.ok) throw new Error("could not sign in");
   const sessionToken = admin.jar.get("next-auth.session-token") ?? "";
+  // Without it, the searches below would have no needles for the token and find nothing, whatever leaks.
+  if (!sessionToken) throw new Error("signed in, but no next-auth.session-token cookie: the session token cannot be searched for");
 
   // A webhook request carrying every kind of secret header a proxy or a caller might add.
   const headerSecrets = Object.fromEntries(SECRET_HEADERS.map((name) => [name, name === "cookie" ? `next-auth.session-token=${sessionToken}` : `s3cr3t-${name}-${uniqueId("")}`]));
