@@ -150,49 +150,44 @@ export type TransactionPage = {
 export async function findTransactions(db: Db, query: TransactionQuery, timeZone: string): Promise<TransactionPage> {
   const after = query.after ? decodeListCursor(query.after, query) : null;
   const before = !after && query.before ? decodeListCursor(query.before, query) : null;
-  const take = query.pageSize + 1;
-  let found: SelectedRow[];
+  const cursor = (position: KeysetPosition | undefined) => (position ? encodeListCursor({ sort: query.sort, dir: query.dir, ...position }) : null);
   if (before) {
-    const ids = await findTransactionIdsNextTo(db, query, timeZone, before, "before", take);
+    const found = await findPageNextTo(db, query, timeZone, before, "before");
     // Going back reached the start (rows changed order since, or the link is old): that is the first page.
-    if (ids.length <= query.pageSize) return findTransactions(db, { ...query, before: undefined, page: 1 }, timeZone);
-    const rows = await findTransactionsById(db, query, ids.slice(0, query.pageSize));
-    return { rows: rows.map(toListRow), page: query.page, hasNextPage: true, hasPreviousPage: true, ...cursorsOf(query, rows, true, true) };
+    if (!found.more) return findTransactions(db, { ...query, before: undefined, page: 1 }, timeZone);
+    const { rows, first, last } = found;
+    return { rows: rows.map(toListRow), page: query.page, hasNextPage: true, hasPreviousPage: true, nextCursor: cursor(last), previousCursor: cursor(first) };
   }
   if (after) {
-    found = await findTransactionsById(db, query, await findTransactionIdsNextTo(db, query, timeZone, after, "after", take));
-  } else {
-    found = await db.transaction.findMany({
-      where: transactionWhere(query, timeZone),
-      orderBy: transactionOrderBy(query.sort, query.dir),
-      skip: (query.page - 1) * query.pageSize,
-      take,
-      select: transactionListSelect,
-    });
+    const { rows, first, last, more } = await findPageNextTo(db, query, timeZone, after, "after");
+    // Rows come before it, so it is page 2 at least, whatever number the link gave (an API caller's may give none).
+    const page = Math.max(2, query.page);
+    return { rows: rows.map(toListRow), page, hasNextPage: more, hasPreviousPage: true, nextCursor: more ? cursor(last) : null, previousCursor: cursor(first) };
   }
+  const found = await db.transaction.findMany({
+    where: transactionWhere(query, timeZone),
+    orderBy: transactionOrderBy(query.sort, query.dir),
+    skip: (query.page - 1) * query.pageSize,
+    take: query.pageSize + 1,
+    select: transactionListSelect,
+  });
   const rows = found.slice(0, query.pageSize);
   const hasNextPage = found.length > query.pageSize;
-  const hasPreviousPage = Boolean(after) || query.page > 1;
-  return { rows: rows.map(toListRow), page: query.page, hasNextPage, hasPreviousPage, ...cursorsOf(query, rows, hasNextPage, hasPreviousPage) };
-}
-
-/** The list's rows with these ids, in its order. */
-function findTransactionsById(db: Db, query: TransactionQuery, ids: string[]): Promise<SelectedRow[]> {
-  return db.transaction.findMany({ where: { id: { in: ids } }, orderBy: transactionOrderBy(query.sort, query.dir), select: transactionListSelect });
-}
-
-/** The cursors of the pages either side of `rows`; an empty page has none (it offers the first page instead). */
-function cursorsOf(query: TransactionQuery, rows: SelectedRow[], hasNextPage: boolean, hasPreviousPage: boolean) {
+  const hasPreviousPage = query.page > 1;
   const first = rows[0];
   const last = rows.at(-1);
   return {
-    nextCursor: hasNextPage && last ? cursorOf(query, last) : null,
-    previousCursor: hasPreviousPage && first ? cursorOf(query, first) : null,
+    rows: rows.map(toListRow),
+    page: query.page,
+    hasNextPage,
+    hasPreviousPage,
+    nextCursor: hasNextPage && last ? cursor(positionOf(query.sort, last)) : null,
+    previousCursor: hasPreviousPage && first ? cursor(positionOf(query.sort, first)) : null,
   };
 }
 
-/** A row's cursor in the query's order: its sort value as exact text (toFixed() never writes an exponent). */
-function cursorOf(query: TransactionQuery, row: SelectedRow): string {
+/** A row's position in a sort: its sort value as exact text (toFixed() never writes an exponent), and its id. */
+function positionOf(sort: SortKey, row: SelectedRow): KeysetPosition {
   const value: Record<SortKey, string> = {
     time: row.firstSeenAt.toISOString(),
     amount: row.amount.toFixed(),
@@ -200,7 +195,49 @@ function cursorOf(query: TransactionQuery, row: SelectedRow): string {
     provider: row.provider,
     merchantOrderId: row.merchantOrderId,
   };
-  return encodeListCursor({ sort: query.sort, dir: query.dir, value: value[query.sort], id: row.id });
+  return { value: value[sort], id: row.id };
+}
+
+/** The sort value as a cursor holds it, in SQL: times as toISOString() writes them, the rest as their text. */
+const POSITION_VALUE_SQL: Record<SortKey, string> = {
+  time: `to_char(transactions.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  amount: "transactions.amount::text",
+  status: "transactions.status::text",
+  provider: "transactions.provider",
+  merchantOrderId: "transactions.merchant_order_id",
+};
+
+/**
+ * The page next to `position`: after it in the list's order, or the page
+ * before it. The ids and their sort values come from one statement, where a
+ * row comparison reaches past the position (Prisma cannot compare an enum's
+ * order); the rows then by id, put in that statement's order, with the
+ * cursors taken from its values. A row whose value changed in between (a
+ * status that moved on) keeps the place the statement gave it, so the next
+ * page starts where this one really ended.
+ */
+async function findPageNextTo(
+  db: Db,
+  query: TransactionQuery,
+  timeZone: string,
+  position: KeysetPosition,
+  towards: "after" | "before",
+): Promise<{ rows: SelectedRow[]; first?: KeysetPosition; last?: KeysetPosition; more: boolean }> {
+  const { column } = SORT_SQL[query.sort];
+  const reading = (query.dir === "desc") === (towards === "after") ? "DESC" : "ASC";
+  const where = [...conditions(query, timeZone).map((condition) => condition.sql), keysetConditionSql(query.sort, query.dir, position, towards)];
+  // Nearest first: for "before" that is the list's order backwards.
+  const near = await db.$queryRaw<KeysetPosition[]>`
+    SELECT id::text AS id, ${Prisma.raw(POSITION_VALUE_SQL[query.sort])} AS value FROM transactions
+    WHERE ${Prisma.join(where, " AND ")}
+    ORDER BY ${Prisma.raw(`transactions.${column} ${reading}, transactions.id ${reading}`)}
+    LIMIT ${query.pageSize + 1}`;
+  const positions = near.slice(0, query.pageSize);
+  if (towards === "before") positions.reverse();
+  const found = await db.transaction.findMany({ where: { id: { in: positions.map((row) => row.id) } }, select: transactionListSelect });
+  const byId = new Map(found.map((row) => [row.id, row]));
+  const kept = positions.filter((row) => byId.has(row.id));
+  return { rows: kept.map((row) => byId.get(row.id)!), first: kept[0], last: kept.at(-1), more: near.length > query.pageSize };
 }
 
 /**
@@ -212,26 +249,6 @@ function keysetConditionSql(sort: SortKey, dir: "asc" | "desc", position: Keyset
   const { column, type } = SORT_SQL[sort];
   const descending = (dir === "desc") === (towards === "after");
   return Prisma.sql`(${Prisma.raw(`transactions.${column}`)}, transactions.id) ${Prisma.raw(descending ? "<" : ">")} (CAST(${position.value}::text AS ${Prisma.raw(type)}), CAST(${position.id}::text AS uuid))`;
-}
-
-/** The ids of up to `limit` rows next to `position`: after it in the list's order, or before it nearest first. */
-async function findTransactionIdsNextTo(
-  db: Db,
-  query: TransactionQuery,
-  timeZone: string,
-  position: KeysetPosition,
-  towards: "after" | "before",
-  limit: number,
-): Promise<string[]> {
-  const { column } = SORT_SQL[query.sort];
-  const reading = (query.dir === "desc") === (towards === "after") ? "DESC" : "ASC";
-  const where = [...conditions(query, timeZone).map((condition) => condition.sql), keysetConditionSql(query.sort, query.dir, position, towards)];
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id::text AS id FROM transactions
-    WHERE ${Prisma.join(where, " AND ")}
-    ORDER BY ${Prisma.raw(`transactions.${column} ${reading}, transactions.id ${reading}`)}
-    LIMIT ${limit}`;
-  return rows.map((row) => row.id);
 }
 
 /**

@@ -16,7 +16,8 @@ export type KeysetPosition = { value: string; id: string };
 
 export type ListCursor = KeysetPosition & { sort: SortKey; dir: "asc" | "desc" };
 
-const MAX_CURSOR_LENGTH = 400;
+// The longest the server writes: a 128-character order id, every character escaped or multi-byte, in base64.
+const MAX_CURSOR_LENGTH = 1_200;
 // numeric(28, 8): what Decimal.toFixed() writes for the column, and nothing a cast could misread.
 const AMOUNT = /^-?\d{1,20}(\.\d{1,8})?$/;
 // Date.toISOString(), which is how a time cursor is written (the column keeps milliseconds).
@@ -24,15 +25,19 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function isSortValue(sort: SortKey, value: string): boolean {
   switch (sort) {
-    case "time":
-      return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+    case "time": {
+      // Written back exactly as read: Date would take 30 February for 1 March, and PostgreSQL refuses it, as it does year 0.
+      const instant = new Date(value);
+      return INSTANT.test(value) && !Number.isNaN(instant.getTime()) && instant.toISOString() === value && instant.getUTCFullYear() >= 1;
+    }
     case "amount":
       return AMOUNT.test(value);
     case "status":
       return (STATUSES as readonly string[]).includes(value);
     case "provider":
     case "merchantOrderId":
-      return value.length <= 128 && !value.includes("\u0000");
+      // The columns hold 128 characters; a character outside the BMP is two in a JavaScript string.
+      return [...value].length <= 128 && !value.includes("\u0000");
   }
 }
 

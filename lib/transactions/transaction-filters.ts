@@ -167,7 +167,7 @@ export function parseTransactionQuery(params: RawSearchParams): TransactionQuery
     query[name] = parsed.success ? parsed.data : field.parse(undefined);
   }
   if (!dateOrder(query as TransactionQuery)) query.to = undefined;
-  // A cursor of another order, or both at once: the one at fault is dropped (a link that had both keeps after).
+  // A cursor of another order is dropped; of two at once, before goes (and after too, if it is no cursor of this order).
   for (let problem = cursorProblem(query as CursorFields); problem; problem = cursorProblem(query as CursorFields)) {
     query[problem.parameter] = undefined;
   }

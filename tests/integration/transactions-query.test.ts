@@ -600,12 +600,20 @@ describe.each(backends)("transactions list on %s", (backend) => {
     const byAmount = cursor("amount", "asc", "500.00");
     expect(strict(`sort=amount&dir=asc&after=${byAmount}`)).toMatchObject({ ok: true, query: { after: byAmount } });
     expect(strict(`sort=merchantOrderId&before=${cursor("merchantOrderId", "desc", `' OR 1=1; --`)}`)).toMatchObject({ ok: true });
+    // The longest cursor the server writes: a 128-character order id of characters JSON escapes or UTF-8 spreads out.
+    const longest = cursor("merchantOrderId", "desc", "\u0001".repeat(64) + "\u{10FFFF}".repeat(64));
+    expect(strict(`sort=merchantOrderId&after=${longest}`)).toMatchObject({ ok: true, query: { after: longest } });
     for (const params of [
       `after=${byAmount}`,
       `sort=amount&dir=desc&after=${byAmount}`,
       `sort=amount&dir=asc&after=${cursor("amount", "asc", "1e9")}`,
       `sort=amount&dir=asc&after=${cursor("amount", "asc", "500", "not-a-uuid")}`,
       `after=${cursor("time", "desc", "2024-03-01")}`,
+      // Impossible instants that Date would roll over into real ones, and PostgreSQL refuses with an error.
+      `after=${cursor("time", "desc", "2024-02-30T00:00:00.000Z")}`,
+      `after=${cursor("time", "desc", "2023-02-29T12:00:00.000Z")}`,
+      `after=${cursor("time", "desc", "2024-03-01T24:00:00.000Z")}`,
+      `after=${cursor("time", "desc", "0000-01-01T00:00:00.000Z")}`,
       `sort=status&after=${cursor("status", "desc", "refunded")}`,
       `after=${byAmount.slice(0, -3)}`,
       "after=%27%20OR%201%3D1",
@@ -660,6 +668,8 @@ describe.each(backends)("transactions list on %s", (backend) => {
     expect(orders(first)).toEqual(["KEEP-6", "KEEP-5"]);
     const second = { ...base, page: 2, after: first.nextCursor! };
     expect(orders(await findTransactions(database.db, second, "UTC"))).toEqual(["KEEP-4", "KEEP-3"]);
+    // A cursor without a page number (an API caller following nextCursor) is still a page with rows before it.
+    expect(await findTransactions(database.db, { ...second, page: 1 }, "UTC")).toMatchObject({ page: 2, hasPreviousPage: true });
 
     await post("payermax", payermaxBody({ amount: "107", currency: "IDR", orderId: "KEEP-7" }), new Date(day + 7 * HOUR));
     const again = await findTransactions(database.db, second, "UTC");

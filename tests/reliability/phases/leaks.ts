@@ -157,7 +157,9 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
     }
     // A page cursor is the server's own token, but a caller can forge one: its value must reach the query as a parameter.
     const forged = encodeListCursor({ sort: "merchantOrderId", dir: "desc", value: payload, id: "0190f000-0000-7000-8000-000000000000" });
-    for (const url of [`/api/transactions?sort=merchantOrderId&after=${forged}`, `/transactions?sort=merchantOrderId&before=${forged}&page=2`]) {
+    // And times no calendar has, which a cast would refuse with an error.
+    const badTime = encodeListCursor({ sort: "time", dir: "desc", value: "2024-02-30T00:00:00.000Z", id: "0190f000-0000-7000-8000-000000000000" });
+    for (const url of [`/api/transactions?sort=merchantOrderId&after=${forged}`, `/transactions?sort=merchantOrderId&before=${forged}&page=2`, `/api/transactions?after=${badTime}`, `/transactions?before=${badTime}`]) {
       injections++;
       const response = await get(client, admin.jar, url);
       if (response.status >= 500) failures.push(`GET ${url} (a cursor holding ${JSON.stringify(payload)}) answered ${response.status}`);
