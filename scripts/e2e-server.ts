@@ -94,6 +94,7 @@ async function main(): Promise<void> {
   ) as Record<E2eProvider, KeyPairKeyObjectResult>;
   const users = {
     admin: user("admin", "admin"),
+    finance: user("finance", "finance"),
     viewer: user("viewer", "viewer"),
     throttled: user("viewer", "throttled"),
     managed: user("viewer", "managed"),
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
     databaseUrl: database.sharedUrl,
     users: {
       admin: { email: users.admin.email, password: users.admin.password },
+      finance: { email: users.finance.email, password: users.finance.password },
       viewer: { email: users.viewer.email, password: users.viewer.password },
       throttled: { email: users.throttled.email, password: users.throttled.password },
       managed: { email: users.managed.email, password: users.managed.password, id: database.userIds[users.managed.email]! },

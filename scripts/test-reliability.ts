@@ -15,6 +15,7 @@ import path from "node:path";
 import { createPostgresClient } from "@/lib/db/client";
 import { MAX_BODY_BYTES } from "@/lib/webhooks/handle-webhook";
 import { createUser } from "@/lib/users/create-user";
+import type { Role } from "@/lib/users/user-rules";
 import { AppServer } from "../tests/reliability/lib/app-server";
 import { createRunDatabase, viaPort, type RunDatabase } from "../tests/reliability/lib/database";
 import { formatReport } from "../tests/reliability/lib/figures";
@@ -74,7 +75,7 @@ async function build(): Promise<number> {
   return (Date.now() - began) / 1000;
 }
 
-const user = (role: "admin" | "viewer", name: string) => ({ email: `${name}@reliability.payhook.test`, password: randomBytes(18).toString("base64url"), role });
+const user = (role: Role, name: string) => ({ email: `${name}@reliability.payhook.test`, password: randomBytes(18).toString("base64url"), role });
 
 async function main(): Promise<number> {
   const artifactsDir = path.join(root, "tests", ".artifacts", "reliability", new Date().toISOString().replace(/[:.]/g, "-"));
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     // The build runs in a child process: keys and users are made meanwhile.
     const building = build();
     const keys = makeRunKeys();
-    const users = { admin: user("admin", "admin"), viewer: user("viewer", "viewer"), throttled: user("viewer", "throttled") };
+    const users = { admin: user("admin", "admin"), finance: user("finance", "finance"), viewer: user("viewer", "viewer"), throttled: user("viewer", "throttled") };
     const [built, created] = await Promise.all([
       building,
       (async () => {

@@ -1,4 +1,4 @@
-// `npm run user:create -- --email … --role admin|viewer`: adds a dashboard user
+// `npm run user:create -- --email … --role admin|finance|viewer`: adds a dashboard user
 // to the configured database (DATABASE_URL, or the embedded one).
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -10,23 +10,26 @@ import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
 import { hashPassword } from "@/lib/users/password";
 import { recordUserChange } from "@/lib/users/record-user-change";
-import { MIN_PASSWORD_LENGTH } from "@/lib/users/user-rules";
+import { MIN_PASSWORD_LENGTH, ROLES } from "@/lib/users/user-rules";
 import { loadEnvFiles } from "./lib/load-env-files";
 
-const USAGE = `Usage: npm run user:create -- --email <address> --role admin|viewer [options]
+const USAGE = `Usage: npm run user:create -- --email <address> --role admin|finance|viewer [options]
 
-Adds a user who can sign in to the dashboard. Admins can also resolve duplicate
-payments; viewers only look. Without --password it asks for the password twice
+Adds a user who can sign in to the dashboard. Viewers only look; finance users
+also record how duplicate payments and conflicting final states were resolved;
+admins also reprocess deliveries and manage users. Without --password it asks for the password twice
 (hidden) on a terminal, or reads one line from standard input otherwise:
   printf '%s\\n' "$PASSWORD" | npm run user:create -- --email ops@example.com --role viewer
 
 Options:
   --email <address>    the sign-in email (stored in lower case)
-  --role <role>        admin or viewer
+  --role <role>        admin, finance or viewer
   --name <name>        shown in the dashboard (optional)
   --password <pw>      at least ${MIN_PASSWORD_LENGTH} characters; visible in your shell history, so prefer the prompt
   --reset-password     the user exists already: set this password and role (and name) instead
   -h, --help           show this text`;
+
+const isRole = (value: string | undefined): value is Role => (ROLES as readonly string[]).includes(value ?? "");
 
 /** An expected failure: its message says what to do, and no stack trace is needed. */
 class UserError extends Error {}
@@ -52,8 +55,8 @@ function parseOptions(argv: string[]): Options | "help" {
   }
   if (values.help) return "help";
   if (!values.email) throw new UserError("--email is required (see --help)");
-  if (values.role !== "admin" && values.role !== "viewer") {
-    throw new UserError(`--role must be admin or viewer${values.role ? `, not "${values.role}"` : ""} (see --help)`);
+  if (!isRole(values.role)) {
+    throw new UserError(`--role must be admin, finance or viewer${values.role ? `, not "${values.role}"` : ""} (see --help)`);
   }
   const name = values.name?.trim();
   return { email: values.email, role: values.role, name: name || undefined, password: values.password, reset: values["reset-password"] };

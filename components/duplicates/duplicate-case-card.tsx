@@ -27,7 +27,7 @@ export function DuplicateCaseCard({
 }: {
   c: DuplicateCaseSummary;
   timeZone: string;
-  /** The server actions, for admins only; viewers get no controls. */
+  /** The server actions, for finance users and admins; viewers get no controls. */
   actions: { resolve: Action; reopen: Action } | null;
 }) {
   const headingId = `case-${c.id}-heading`;
@@ -103,7 +103,7 @@ export function DuplicateCaseCard({
               <ReopenCaseForm caseId={c.id} action={actions.reopen} />
             )
           ) : (
-            <p className="text-sm text-slate-600">Only an admin can record or reopen a resolution.</p>
+            <p className="text-sm text-slate-600">Only finance users and admins can record or reopen a resolution.</p>
           )}
         </div>
       </div>

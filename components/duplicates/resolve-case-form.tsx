@@ -12,10 +12,10 @@ const HELP: Record<(typeof RESOLUTIONS)[number], string> = {
   other: "anything else: say what in the note",
 };
 
-/** An admin's decision about one case. Viewers never get this form; the action refuses them anyway. */
+/** Finance's decision about one case. Viewers never get this form; the action refuses them anyway. */
 export function ResolveCaseForm({ caseId, paymentsSeen, action }: { caseId: string; paymentsSeen: number; action: Action }) {
   const [result, submit, pending] = useActionState(action, null);
-  // Nothing chosen until the admin chooses: a default would make one stray click record the weightiest outcome.
+  // Nothing chosen until the user chooses: a default would make one stray click record the weightiest outcome.
   const [resolution, setResolution] = useState<string | null>(null);
   const id = useId();
   const noteRequired = resolution === "other";

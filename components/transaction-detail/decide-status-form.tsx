@@ -6,7 +6,7 @@ import { MAX_DECISION_NOTE_LENGTH, type StatusDecisionResult } from "@/lib/trans
 
 type Action = (previous: StatusDecisionResult | null, form: FormData) => Promise<StatusDecisionResult>;
 
-/** An admin's choice between the first final state and the one the provider reported later. */
+/** A finance user's (or an admin's) choice between the first final state and the one the provider reported later. */
 export function DecideStatusForm({ transactionId, first, later, action }: { transactionId: string; first: string; later: string; action: Action }) {
   const [result, submit, pending] = useActionState(action, null);
   const id = useId();

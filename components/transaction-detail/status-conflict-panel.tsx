@@ -8,8 +8,8 @@ type Action = ComponentProps<typeof DecideStatusForm>["action"];
 
 /**
  * A transaction whose provider reported a second, different final state, and
- * what finance decided about such conflicts before. Admins decide an open one
- * here; everyone sees the decisions.
+ * what finance decided about such conflicts before. Finance users and admins
+ * decide an open one here; everyone sees the decisions.
  */
 export function StatusConflictPanel({ t, action, timeZone }: { t: TransactionDetail; action: Action | null; timeZone: string }) {
   if (!t.statusConflict && t.statusDecisions.length === 0) return null;
@@ -22,7 +22,7 @@ export function StatusConflictPanel({ t, action, timeZone }: { t: TransactionDet
           <p className="mt-1">
             {provider} first reported <strong>{t.providerStatus}</strong> and later <strong>{t.conflictingStatus ?? "another final state"}</strong>.
             Payhook keeps the first until someone decides: check this transaction in the provider&apos;s portal
-            {action ? ", then record what you found." : "; an admin records the decision here."}
+            {action ? ", then record what you found." : "; a finance user or an admin records the decision here."}
           </p>
           {action && t.conflictingStatus ? <DecideStatusForm transactionId={t.id} first={t.providerStatus} later={t.conflictingStatus} action={action} /> : null}
         </>

@@ -1,8 +1,9 @@
 import { formatDateTime } from "@/lib/format";
 import { USER_CHANGES_SHOWN, type UserChangeItem } from "@/lib/users/find-user-changes";
-import type { Role } from "@/lib/users/user-rules";
+import { roleNoun, type Role } from "@/lib/users/user-rules";
 
-const asRole = (role: Role | null) => (role === "admin" ? "an admin" : "a viewer");
+// A role the history recorded before it was kept (null) reads as a viewer's, the default then.
+const asRole = (role: Role | null) => roleNoun(role ?? "viewer");
 
 function describe(item: UserChangeItem): string {
   switch (item.change) {

@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { isUuid } from "@/lib/db/is-uuid";
 import { queryRows } from "@/lib/db/query-rows";
+import type { Role } from "@/lib/users/user-rules";
 
 // Every signed-in page, API and action asks who is there. One statement
 // answers it: the account the session token names, and whether that session
@@ -13,7 +14,7 @@ export type SessionAccount = {
   id: string;
   email: string;
   name: string | null;
-  role: "admin" | "viewer";
+  role: Role;
   disabledAt: Date | null;
   sessionsValidFrom: Date | null;
   /** The session was signed out. */

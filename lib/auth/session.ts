@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { hasRole, onlyWho, type Role } from "@/lib/users/user-rules";
 import { findSessionAccount } from "./find-session-account";
 import { readSessionToken } from "./session-cookie";
 
@@ -11,7 +12,7 @@ import { readSessionToken } from "./session-cookie";
 // disabled or demoted user, or a signed-out session, loses access at once and a
 // missed matcher leaks nothing.
 
-export type SessionUser = { id: string; email: string; name: string | null; role: "admin" | "viewer" };
+export type SessionUser = { id: string; email: string; name: string | null; role: Role };
 
 /**
  * The signed-in user, or null. Asked once per page render: a page and its layout both ask, and share the answer
@@ -44,16 +45,16 @@ export class AccessDenied extends Error {
   }
 }
 
-/** For actions and API routes: the user, or AccessDenied (401 signed out, 403 not an admin). */
-export async function authorize(role: "viewer" | "admin" = "viewer"): Promise<SessionUser> {
+/** For actions and API routes: the user, or AccessDenied (401 signed out, 403 when their role is below `role`). */
+export async function authorize(role: Role = "viewer"): Promise<SessionUser> {
   const user = await currentUser();
   if (!user) throw new AccessDenied(401, "Sign in to continue.");
-  if (role === "admin" && user.role !== "admin") throw new AccessDenied(403, "Only an admin can do this.");
+  if (role !== "viewer" && !hasRole(user.role, role)) throw new AccessDenied(403, `${onlyWho(role)} can do this.`);
   return user;
 }
 
 /** For API routes: runs `handler` for an authorised user, answering 401/403 JSON otherwise. */
-export async function withApiUser(role: "viewer" | "admin", handler: (user: SessionUser) => Promise<Response>): Promise<Response> {
+export async function withApiUser(role: Role, handler: (user: SessionUser) => Promise<Response>): Promise<Response> {
   let user: SessionUser;
   try {
     user = await authorize(role);

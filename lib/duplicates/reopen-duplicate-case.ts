@@ -1,10 +1,11 @@
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/run-transaction";
+import { hasRole, onlyWho } from "@/lib/users/user-rules";
 import { firstIssue, reopenCaseInputSchema, type CaseActionResult, type CaseActor } from "./resolve-duplicate-case";
 
 /** Puts a resolved case back in the open list, keeping the earlier resolution in its history. */
 export async function reopenDuplicateCase(db: Db, user: CaseActor, input: unknown): Promise<CaseActionResult> {
-  if (user.role !== "admin") return { ok: false, message: "Only an admin can reopen a duplicate payment." };
+  if (!hasRole(user.role, "finance")) return { ok: false, message: `${onlyWho("finance")} can reopen a duplicate payment.` };
   const parsed = reopenCaseInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
   const { caseId, note } = parsed.data;

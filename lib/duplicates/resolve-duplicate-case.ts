@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/run-transaction";
 import { optionalNoteSchema } from "@/lib/optional-note";
+import { hasRole, onlyWho, type Role } from "@/lib/users/user-rules";
 import { MAX_NOTE_LENGTH, RESOLUTIONS, type CaseActionResult } from "./resolutions";
 
 export type { CaseActionResult } from "./resolutions";
@@ -11,7 +12,7 @@ export type { CaseActionResult } from "./resolutions";
 // however the request arrives.
 
 /** Who acts: the signed-in user as `authorize()` returns it. */
-export type CaseActor = { id: string; role: "admin" | "viewer" };
+export type CaseActor = { id: string; role: Role };
 
 const noteSchema = optionalNoteSchema(MAX_NOTE_LENGTH);
 
@@ -50,7 +51,7 @@ class CaseChanged extends Error {
 }
 
 export async function resolveDuplicateCase(db: Db, user: CaseActor, input: unknown): Promise<CaseActionResult> {
-  if (user.role !== "admin") return { ok: false, message: "Only an admin can resolve a duplicate payment." };
+  if (!hasRole(user.role, "finance")) return { ok: false, message: `${onlyWho("finance")} can resolve a duplicate payment.` };
   const parsed = resolveCaseInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error) };
   const { caseId, resolution, note, paymentsSeen } = parsed.data;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { uuid7 } from "@/lib/ingest/uuid7";
 import { optionalNoteSchema } from "@/lib/optional-note";
+import { hasRole, onlyWho, type Role } from "@/lib/users/user-rules";
 import { MAX_DECISION_NOTE_LENGTH, STATUS_DECISIONS, type StatusDecisionResult } from "./status-decision-rules";
 
 // Finance's decision about a transaction whose provider reported a second,
@@ -11,12 +12,12 @@ import { MAX_DECISION_NOTE_LENGTH, STATUS_DECISIONS, type StatusDecisionResult }
 // when a payment becomes succeeded. The server action and the tests call this.
 
 export type { StatusDecisionResult } from "./status-decision-rules";
-export type StatusDecisionActor = { id: string; role: "admin" | "viewer" };
+export type StatusDecisionActor = { id: string; role: Role };
 
 export const statusDecisionInputSchema = z.object({
   transactionId: z.guid({ error: "This transaction id is not valid: reload the page and try again." }),
   decision: z.enum(STATUS_DECISIONS, { error: "Choose whether to apply the later status or keep the first." }),
-  /** The later provider status the admin saw and decided about. */
+  /** The later provider status the user saw and decided about. */
   laterSeen: z.string({ error: "Reload the page: the form lacks the status it decides about." }).min(1).max(64),
   note: optionalNoteSchema(MAX_DECISION_NOTE_LENGTH),
 });
@@ -25,7 +26,7 @@ export type StatusDecisionInput = z.input<typeof statusDecisionInputSchema>;
 type Outcome = { r_outcome: "applied" | "kept" | "not_found" | "not_conflicting" | "changed"; r_status: string | null; r_later_provider_status: string | null };
 
 export async function decideStatusConflict(db: Db, actor: StatusDecisionActor, input: unknown, now = new Date()): Promise<StatusDecisionResult> {
-  if (actor.role !== "admin") return { ok: false, message: "Only an admin can decide a conflicting status." };
+  if (!hasRole(actor.role, "finance")) return { ok: false, message: `${onlyWho("finance")} can decide a conflicting status.` };
   const parsed = statusDecisionInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, message: parsed.error.issues[0]?.message ?? "The request is not valid." };
   const { transactionId, decision, laterSeen, note } = parsed.data;
@@ -44,7 +45,7 @@ export async function decideStatusConflict(db: Db, actor: StatusDecisionActor, i
         message: `The provider has since reported ${row.r_later_provider_status ?? "another final state"}, not ${laterSeen}: reload the page and decide again.`,
       };
     case "not_conflicting":
-      return { ok: false, message: "This transaction has no conflicting status left to decide: another admin may have decided it. Reload the page." };
+      return { ok: false, message: "This transaction has no conflicting status left to decide: someone else may have decided it. Reload the page." };
     default:
       return { ok: false, message: "There is no such transaction." };
   }

@@ -1,4 +1,4 @@
-// What an admin can decide about conflicting final states. Kept apart from the
+// What finance (or an admin) can decide about conflicting final states. Kept apart from the
 // database code so the client-side form can import it.
 
 export const STATUS_DECISIONS = ["apply", "keep"] as const;

@@ -6,7 +6,7 @@ import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem } from "./create-user";
 import { hashPassword } from "./password";
 import { recordUserChange } from "./record-user-change";
-import { ROLES, type Role, type UserActionResult } from "./user-rules";
+import { ROLES, roleNoun, type Role, type UserActionResult } from "./user-rules";
 
 // What an admin does on the users page. The Server Actions and the tests call
 // these same functions, so the admin check, the "keep one admin" rule and the
@@ -23,7 +23,7 @@ const password = z.string({ error: "Enter a password." }).superRefine((value, ct
   const problem = passwordProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: `${problem[0]!.toUpperCase()}${problem.slice(1)}.` });
 });
-const role = z.enum(ROLES, { error: "Choose a role: viewer or admin." });
+const role = z.enum(ROLES, { error: `Choose a role: ${ROLES.join(", ")}.` });
 
 const addUserSchema = z.object({
   email: z
@@ -73,7 +73,7 @@ export async function addUser(db: Db, actor: UserActor, input: unknown): Promise
     if (isUniqueViolation(error)) return { ok: false, message: `${email} has an account already: find it in the list below.` };
     throw error;
   }
-  return { ok: true, message: `Added ${email} as ${newRole === "admin" ? "an admin" : "a viewer"}. Tell them their password by a channel other than email.` };
+  return { ok: true, message: `Added ${email} as ${roleNoun(newRole)}. Tell them their password by a channel other than email.` };
 }
 
 export async function changeUserRole(db: Db, actor: UserActor, input: unknown): Promise<UserActionResult> {
@@ -86,13 +86,13 @@ export async function changeUserRole(db: Db, actor: UserActor, input: unknown): 
     const admins = await lockActiveAdmins(tx);
     const user = await tx.user.findUnique({ where: { id }, select: { email: true, role: true, disabledAt: true } });
     if (!user) return NO_SUCH_USER;
-    if (user.role === newRole) return { ok: true, message: `${user.email} is ${newRole === "admin" ? "an admin" : "a viewer"} already.` };
+    if (user.role === newRole) return { ok: true, message: `${user.email} is ${roleNoun(newRole)} already.` };
     if (user.role === "admin" && !user.disabledAt && admins <= 1) {
       return { ok: false, message: `${user.email} is the only active admin: make someone else an admin first.` };
     }
     await tx.user.update({ where: { id }, data: { role: newRole } });
     await recordUserChange(tx, { userId: id, actorId: actor.id, change: "role_changed", role: newRole });
-    return { ok: true, message: `${user.email} is now ${newRole === "admin" ? "an admin" : "a viewer"}.` };
+    return { ok: true, message: `${user.email} is now ${roleNoun(newRole)}.` };
   });
 }
 

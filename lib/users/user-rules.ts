@@ -1,14 +1,31 @@
 // What an account is and what an admin may set on it. Free of database and
 // hashing code so the client-side forms can import it.
 
-export const ROLES = ["viewer", "admin"] as const;
+/** From least to most: each role may do all that the ones before it may. */
+export const ROLES = ["viewer", "finance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", admin: "Admin" };
+export const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", finance: "Finance", admin: "Admin" };
 export const ROLE_HELP: Record<Role, string> = {
   viewer: "reads every page, exports CSV",
-  admin: "also resolves duplicates, reprocesses deliveries and manages users",
+  finance: "also records how duplicate payments and conflicting final states were resolved",
+  admin: "also reprocesses deliveries and manages users",
 };
+
+/** Whether `role` may do what `needed` may (an admin what finance may, finance what a viewer may). */
+export function hasRole(role: Role, needed: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(needed);
+}
+
+/** The role with its article, as a sentence names it: "a viewer", "a finance user", "an admin". */
+export function roleNoun(role: Role): string {
+  return { viewer: "a viewer", finance: "a finance user", admin: "an admin" }[role];
+}
+
+/** Who may do what `needed` allows, as a refusal says it: "Only an admin", "Only finance users and admins". */
+export function onlyWho(needed: Exclude<Role, "viewer">): string {
+  return needed === "admin" ? "Only an admin" : "Only finance users and admins";
+}
 
 export const MIN_PASSWORD_LENGTH = 10;
 /** bcrypt reads 72 bytes at most: a longer password would be cut without anyone knowing. */

@@ -20,6 +20,7 @@ export type DevDatabase = { kind: "postgres"; url: string } | { kind: "pglite"; 
 export const CREDENTIALS_FILE = path.join(".data", "demo-credentials.txt");
 const DEMO_ACCOUNTS: readonly { role: Role; email: string; name: string }[] = [
   { role: "admin", email: "admin@payhook.local", name: "Demo admin" },
+  { role: "finance", email: "finance@payhook.local", name: "Demo finance" },
   { role: "viewer", email: "viewer@payhook.local", name: "Demo viewer" },
 ];
 

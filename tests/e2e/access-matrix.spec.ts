@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { payermaxBody } from "../../lib/simulator/samples";
 import { signPayermax } from "../../lib/simulator/sign";
-import { checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
+import { ACTION_ROLES, actionRole, checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
 import { listAppRoutes, readActionManifest } from "../reliability/lib/app-routes";
 import { signIn } from "../reliability/lib/auth-http";
 import { createHttpClient, type HttpClient } from "../reliability/lib/http";
@@ -13,9 +13,10 @@ import { expect, test } from "./support/fixtures";
 
 // The access matrix of the reliability suite, against this suite's server:
 // every page and route handler read from app/ (so a new one is checked without
-// anyone adding it), for a signed-out client, a viewer and an admin; every
-// Server Action in the build refused to the signed out, to a viewer and to a
-// cross-site caller; sign-out ends the session even for a copied cookie.
+// anyone adding it), for a signed-out client, a viewer, a finance user and an
+// admin; every Server Action in the build refused to the signed out, to the roles
+// below the one it needs and to a cross-site caller, and run by the least role
+// that may; sign-out ends the session even for a copied cookie.
 // Over HTTP, as a client that is not a browser would try it.
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -45,17 +46,20 @@ test.describe("access matrix", () => {
     const conflict = await ledger.transaction(failedFirst);
 
     const admin = await signIn(client, run.users.admin);
+    const finance = await signIn(client, run.users.finance);
     const viewer = await signIn(client, run.users.viewer);
-    expect(admin.ok && viewer.ok, `${admin.error ?? ""} ${viewer.error ?? ""}`).toBe(true);
+    expect(admin.ok && finance.ok && viewer.ok, `${admin.error ?? ""} ${finance.error ?? ""} ${viewer.error ?? ""}`).toBe(true);
     const identities: Identity[] = [
       { role: "signed-out", jar: null, email: null },
       { role: "viewer", jar: viewer.jar, email: run.users.viewer.email },
+      { role: "finance", jar: finance.jar, email: run.users.finance.email },
       { role: "admin", jar: admin.jar, email: run.users.admin.email },
     ];
     expect(existsSync(path.join(buildDir, "server", "server-reference-manifest.json")), `no build in ${buildDir}`).toBe(true);
     const actions = readActionManifest(buildDir);
     const data = { transactionId: transaction.id, deliveryId: deliveryId!, providers: PROVIDERS };
-    const routes = await checkRoutes(client, listAppRoutes(root), identities, data, actions.map((action) => action.id));
+    expect(actions.filter((action) => !ACTION_ROLES[action.exportedName]).map((action) => action.exportedName), "Server Actions without a role in ACTION_ROLES").toEqual([]);
+    const routes = await checkRoutes(client, listAppRoutes(root), identities, data, actions.map((action) => ({ id: action.id, role: actionRole(action) })));
     expect(routes.failures).toEqual([]);
 
     const database = run.databaseUrl ? new pg.Client({ connectionString: run.databaseUrl }) : null;
@@ -80,7 +84,7 @@ test.describe("access matrix", () => {
       const unknown = actions.filter((action) => !forms[action.exportedName]).map((action) => `${action.exportedName} (${action.file})`);
       expect(unknown, "Server Actions this matrix has no form for: add them to tests/e2e/access-matrix.spec.ts").toEqual([]);
       const checks = [...actions].sort((a, b) => order.indexOf(a.exportedName) - order.indexOf(b.exportedName)).map((action) => ({ action, ...forms[action.exportedName]! }));
-      const result = await checkActions(client, checks, { viewer: viewer.jar, admin: admin.jar }, data);
+      const result = await checkActions(client, checks, { viewer: viewer.jar, finance: finance.jar, admin: admin.jar }, data);
       expect(result.failures).toEqual([]);
     } finally {
       await database?.end();

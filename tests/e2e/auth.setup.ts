@@ -5,7 +5,7 @@ import { signInOverHttp } from "./support/sign-in";
 // Signs each role in once, over HTTP, and saves the session for the tests that
 // act as that role (the sign-in form has tests of its own).
 
-for (const role of ["admin", "viewer"] as const) {
+for (const role of ["admin", "finance", "viewer"] as const) {
   setup(`sign in as ${role}`, async ({ playwright, baseURL }) => {
     const request = await playwright.request.newContext({ baseURL });
     try {

@@ -4,8 +4,8 @@ import type { Ledger, Sent } from "./support/ledger";
 import { storageStatePath } from "./support/run-info";
 
 // A payment PayerMax declares a duplicate (orderType DUPLICATE_PAYMENT) opens a
-// case on /duplicates; an admin records what finance decided and may reopen it;
-// a viewer may look but not decide.
+// case on /duplicates; an admin or a finance user records what finance decided
+// and may reopen it; a viewer may look but not decide.
 
 /** An original PayerMax payment and the DUPLICATE_PAYMENT PayerMax sends for the same order. */
 async function declaredDuplicate(ledger: Ledger): Promise<{ original: Sent; duplicate: Sent }> {
@@ -85,7 +85,7 @@ test("a viewer sees the case but cannot resolve it", async ({ page, pageAs, ledg
   await viewer.goto(casePath);
   const viewerCard = caseCard(viewer, original.orderId);
   await expect(viewerCard).toContainText("declared by PayerMax");
-  await expect(viewerCard.getByText("Only an admin can record or reopen a resolution.")).toBeVisible();
+  await expect(viewerCard.getByText("Only finance users and admins can record or reopen a resolution.")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Record resolution" })).toHaveCount(0);
   await expect(viewer.getByRole("radio")).toHaveCount(0);
   await keepScreenshot(viewer, "duplicates-as-viewer");
@@ -125,7 +125,7 @@ test("a viewer sees the case but cannot resolve it", async ({ page, pageAs, ledg
       data: held!.postDataBuffer()!,
       maxRedirects: 0,
     });
-    expect(await response.text()).toContain("Only an admin can do this.");
+    expect(await response.text()).toContain("Only finance users and admins can do this.");
   } finally {
     await asViewer.dispose();
   }
@@ -134,4 +134,23 @@ test("a viewer sees the case but cannot resolve it", async ({ page, pageAs, ledg
   await expect(viewerCard.getByText("open", { exact: true })).toBeVisible();
   await expect(viewerCard.getByText("Open: waiting for finance to decide.")).toBeVisible();
   await expect(viewerCard.getByText("No one has acted on this case yet.")).toBeVisible();
+});
+
+test("a finance user resolves a case, and is not offered what only an admin does", async ({ pageAs, ledger, run }) => {
+  const { original } = await declaredDuplicate(ledger);
+  const finance = await pageAs("finance");
+  const casePath = await openCasePage(finance, original.orderId);
+  await finance.goto(casePath);
+  const card = caseCard(finance, original.orderId);
+  await card.getByRole("radio", { name: /^Refunded/ }).check();
+  await card.getByLabel(/^Note/).fill("Refunded by finance");
+  await card.getByRole("button", { name: "Record resolution" }).click();
+  await expect(card.getByText("resolved", { exact: true })).toBeVisible();
+  await expect(card.getByRole("listitem").filter({ hasText: "Resolved as Refunded" })).toContainText(run.users.finance.email);
+
+  // Accounts and reprocessing are an admin's: no Users link, and the users page lists nobody.
+  await expect(finance.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);
+  await finance.goto("/users");
+  await expect(finance.getByText("Only an admin can manage users.")).toBeVisible();
+  await expect(finance.getByRole("table")).toHaveCount(0);
 });

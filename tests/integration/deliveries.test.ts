@@ -23,6 +23,7 @@ const keys = installProviderKeys();
 const stranger = makeKeyPair();
 const admin = { role: "admin" as const };
 const viewer = { role: "viewer" as const };
+const finance = { role: "finance" as const };
 
 function request(provider: string, signed: SignedRequest, extraHeaders: Record<string, string> = {}, method = "POST"): Request {
   return new Request(`http://localhost/api/webhooks/${provider}`, {
@@ -195,6 +196,8 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     const before = await db.delivery.count();
 
     expect(await reprocessDelivery(db, viewer, settled!.id)).toMatchObject({ ok: false, code: "forbidden" });
+    // Reprocessing is an engineer's fix, not a resolution: finance may not either.
+    expect(await reprocessDelivery(db, finance, settled!.id)).toMatchObject({ ok: false, code: "forbidden", message: "Only an admin can reprocess a delivery." });
     expect(await reprocessDelivery(db, admin, accepted!.id)).toMatchObject({ ok: false, code: "not_eligible", message: expect.stringMatching(/accepted, not rejected/) });
     expect(await reprocessDelivery(db, admin, forged!.id)).toMatchObject({ ok: false, code: "not_eligible", message: expect.stringMatching(/signature_invalid/) });
     expect(await reprocessDelivery(db, admin, "00000000-0000-7000-8000-000000000000")).toMatchObject({ ok: false, code: "not_found" });

@@ -5,6 +5,7 @@ import { findUserChanges } from "@/lib/users/find-user-changes";
 import { findAdminEmails, findUsers } from "@/lib/users/find-users";
 import { addUser, changeUserRole, setUserDisabled, setUserPassword, type UserActor } from "@/lib/users/manage-users";
 import { verifyPassword } from "@/lib/users/password";
+import type { Role } from "@/lib/users/user-rules";
 import { backends, useTestDatabase } from "../helpers/test-database";
 
 // The users page's changes, through the functions its Server Actions call.
@@ -15,7 +16,7 @@ describe.each(backends)("managing users on %s", (backend) => {
   let run = 0;
   /** A fresh address per test: the database is shared by the file's tests. */
   const email = (who: string) => `${who}.${backend}.${run}@example.com`;
-  const make = async (who: string, role: "admin" | "viewer") => {
+  const make = async (who: string, role: Role) => {
     const created = await createUser(database.db, { email: email(who), password: "first password 1", role });
     return { id: created.id, role, email: created.email };
   };
@@ -46,25 +47,27 @@ describe.each(backends)("managing users on %s", (backend) => {
     expect(await addUser(database.db, admin, { email: "not an email", role: "viewer", password: "long enough pass" })).toMatchObject({ ok: false, message: expect.stringMatching(/Enter an email address/) });
     expect(await addUser(database.db, admin, { email: email("short"), role: "viewer", password: "123456789" })).toMatchObject({ ok: false, message: "The password must be at least 10 characters." });
     expect(await addUser(database.db, admin, { email: email("long"), role: "viewer", password: "é".repeat(37) })).toMatchObject({ ok: false, message: expect.stringMatching(/at most 72 bytes/) });
-    expect(await addUser(database.db, admin, { email: email("owner"), role: "owner", password: "long enough pass" })).toMatchObject({ ok: false, message: "Choose a role: viewer or admin." });
+    expect(await addUser(database.db, admin, { email: email("owner"), role: "owner", password: "long enough pass" })).toMatchObject({ ok: false, message: "Choose a role: viewer, finance, admin." });
     expect(await database.db.user.count()).toBe(before);
   });
 
-  it("refuses every change to a viewer, whatever it asks", async () => {
-    const viewer = await make("viewer", "viewer");
+  it.each(["viewer", "finance"] as const)("refuses every change to a %s, whatever it asks", async (role) => {
+    const viewer = await make(role, role);
     const target = await make("target", "viewer");
     const refused = { ok: false, message: "Only an admin can manage users." };
     expect(await addUser(database.db, viewer, { email: email("sneaky"), role: "admin", password: "long enough pass" })).toEqual(refused);
     expect(await changeUserRole(database.db, viewer, { userId: viewer.id, role: "admin" })).toEqual(refused);
     expect(await setUserDisabled(database.db, viewer, { userId: admin.id, disabled: "true" })).toEqual(refused);
     expect(await setUserPassword(database.db, viewer, { userId: target.id, password: "taken over password" })).toEqual(refused);
-    expect(await user(viewer.id)).toMatchObject({ role: "viewer" });
+    expect(await user(viewer.id)).toMatchObject({ role });
     expect(await user(admin.id)).toMatchObject({ disabledAt: null });
     expect(await database.db.user.count({ where: { email: email("sneaky") } })).toBe(0);
   });
 
   it("changes a role both ways, but never the admin's own nor the last active admin's", async () => {
     const colleague = await make("colleague", "viewer");
+    expect(await changeUserRole(database.db, admin, { userId: colleague.id, role: "finance" })).toEqual({ ok: true, message: `${colleague.email} is now a finance user.` });
+    expect(await user(colleague.id)).toMatchObject({ role: "finance" });
     expect(await changeUserRole(database.db, admin, { userId: colleague.id, role: "admin" })).toEqual({ ok: true, message: `${colleague.email} is now an admin.` });
     expect(await user(colleague.id)).toMatchObject({ role: "admin" });
     expect(await changeUserRole(database.db, admin, { userId: colleague.id, role: "viewer" })).toMatchObject({ ok: true });

@@ -27,11 +27,14 @@ describe.each(backends)("deciding conflicting final states (%s)", (backend) => {
   const database = useTestDatabase(backend);
   let db: Db;
   let admin: StatusDecisionActor & { email: string };
+  let finance: StatusDecisionActor & { email: string };
 
   beforeAll(async () => {
     db = database.db;
     const created = await createUser(db, { email: `finance.${backend}@example.com`, password: "decide carefully 1", role: "admin" });
     admin = { id: created.id, role: "admin", email: created.email };
+    const accounts = await createUser(db, { email: `accounts.${backend}@example.com`, password: "decide carefully 2", role: "finance" });
+    finance = { id: accounts.id, role: "finance", email: accounts.email };
   });
 
   /** A payment reported FAILED, then COMPLETED: kept as failed, with the conflict flagged. */
@@ -50,7 +53,7 @@ describe.each(backends)("deciding conflicting final states (%s)", (backend) => {
     const decide = (input: Record<string, unknown>, actor: StatusDecisionActor = admin) =>
       decideStatusConflict(db, actor, { transactionId: id, laterSeen: "COMPLETED", ...input });
 
-    expect(await decide({ decision: "apply" }, { id: admin.id, role: "viewer" })).toEqual({ ok: false, message: "Only an admin can decide a conflicting status." });
+    expect(await decide({ decision: "apply" }, { id: admin.id, role: "viewer" })).toEqual({ ok: false, message: "Only finance users and admins can decide a conflicting status." });
     expect((await decide({ decision: "undo" })).message).toMatch(/apply the later status or keep the first/);
     expect(await decide({ decision: "apply", laterSeen: "SETTLED" })).toMatchObject({ ok: false, message: expect.stringMatching(/since reported COMPLETED, not SETTLED/) });
     expect((await db.transaction.findUniqueOrThrow({ where: { id } })).status).toBe("failed");
@@ -77,14 +80,15 @@ describe.each(backends)("deciding conflicting final states (%s)", (backend) => {
 
   it("keeps the first status, and a later, different final report opens the question again", async () => {
     const id = await conflicting("DECIDE-2", "DECIDE-T2");
-    expect(await decideStatusConflict(db, admin, { transactionId: id, decision: "keep", laterSeen: "COMPLETED" })).toEqual({
+    // Finance decides as an admin does, and the decision names them.
+    expect(await decideStatusConflict(db, finance, { transactionId: id, decision: "keep", laterSeen: "COMPLETED" })).toEqual({
       ok: true,
       message: "Kept the first status (failed); the later COMPLETED is recorded as decided.",
     });
     const kept = await getTransaction(db, id);
     expect(kept).toMatchObject({ status: "failed", statusConflict: false, conflictingStatus: null, duplicateCaseId: null });
     expect(kept!.events.map((e) => e.applied)).toEqual([true, false]);
-    expect(kept!.statusDecisions.map((d) => [d.decision, d.fromProviderStatus, d.laterProviderStatus, d.note])).toEqual([["kept", "FAILED", "COMPLETED", null]]);
+    expect(kept!.statusDecisions.map((d) => [d.decision, d.fromProviderStatus, d.laterProviderStatus, d.note, d.user?.email])).toEqual([["kept", "FAILED", "COMPLETED", null, finance.email]]);
 
     // A retry of the same COMPLETED is a duplicate delivery, not a new question.
     await notify(db, paycoolsParam({ orderId: "DECIDE-2", transactionId: "DECIDE-T2" }));

@@ -35,4 +35,12 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("npm run user:create", () => {
       ["ops.lead@example.com", "role_changed", "admin", null],
     ]);
   });
+
+  it("takes the finance role, and refuses one it does not know, naming the three", async () => {
+    const added = await userCreate("--email", "accounts@example.com", "--role", "finance", "--password", "finance cli password");
+    expect(added.stdout).toContain("Created finance accounts@example.com.");
+    expect((await database.db.user.findUniqueOrThrow({ where: { email: "accounts@example.com" } })).role).toBe("finance");
+    const refused = await userCreate("--email", "boss@example.com", "--role", "owner", "--password", "owner cli password").catch((error: { stderr: string; code: number }) => error);
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining('--role must be admin, finance or viewer, not "owner"') });
+  });
 });

@@ -165,7 +165,7 @@ describe.each(backends)("users and sign-in throttling on %s", (backend) => {
     const file = path.join(devRoot, CREDENTIALS_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const accounts = readFileSync(file, "utf8").split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.split(/\s+/));
-    expect(accounts.map(([role, email]) => `${role} ${email}`)).toEqual(["admin admin@payhook.local", "viewer viewer@payhook.local"]);
+    expect(accounts.map(([role, email]) => `${role} ${email}`)).toEqual(["admin admin@payhook.local", "finance finance@payhook.local", "viewer viewer@payhook.local"]);
     for (const [role, email, password] of accounts) {
       const user = await database.db.user.findUniqueOrThrow({ where: { email } });
       expect(user.role).toBe(role);
@@ -177,6 +177,6 @@ describe.each(backends)("users and sign-in throttling on %s", (backend) => {
     log.length = 0;
     await addDemoData(database.db, options);
     expect(log).toEqual([`Demo accounts: see ${CREDENTIALS_FILE}`]);
-    expect(await database.db.user.count()).toBe(2);
+    expect(await database.db.user.count()).toBe(3);
   });
 });

@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { asAdmin } from "@/lib/auth/admin-action";
+import { asRole } from "@/lib/auth/role-action";
 import { getDb } from "@/lib/db/client";
 import { reprocessDelivery } from "@/lib/deliveries/reprocess-delivery";
 
@@ -15,7 +15,7 @@ const inputSchema = z.object({ deliveryId: z.guid({ error: "That is not a delive
 
 /** Reprocesses a stored rejected delivery (admins only); answers what happened, never throws for an expected refusal. */
 export async function reprocessDeliveryAction(_previous: ReprocessActionState, form: FormData): Promise<ReprocessActionState> {
-  return asAdmin(async (user) => {
+  return asRole("admin", async (user) => {
     const input = inputSchema.safeParse({ deliveryId: form.get("deliveryId") });
     if (!input.success) return { ok: false, message: input.error.issues[0]?.message ?? "That is not a delivery id." };
     const result = await reprocessDelivery(await getDb(), user, input.data.deliveryId);

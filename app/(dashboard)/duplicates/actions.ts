@@ -1,7 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { asAdmin, formText as text } from "@/lib/auth/admin-action";
+import { asRole, formText as text } from "@/lib/auth/role-action";
 import type { SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { reopenDuplicateCase } from "@/lib/duplicates/reopen-duplicate-case";
@@ -9,7 +9,7 @@ import type { CaseActionResult } from "@/lib/duplicates/resolutions";
 import { resolveDuplicateCase } from "@/lib/duplicates/resolve-duplicate-case";
 
 // Server actions behind the resolve / reopen forms. proxy.ts refuses cross-site
-// posts by Origin (a 403); asAdmin refuses viewers and signed-out callers, and
+// posts by Origin (a 403); asRole("finance") refuses viewers and signed-out callers, and
 // the lib functions check the role again, so posting an action directly gets nowhere.
 
 function refreshViews(): void {
@@ -19,7 +19,7 @@ function refreshViews(): void {
 }
 
 async function run(change: (user: SessionUser) => Promise<CaseActionResult>): Promise<CaseActionResult> {
-  const result = await asAdmin(change);
+  const result = await asRole("finance", change);
   if (result.ok) refreshViews();
   return result;
 }

@@ -11,6 +11,7 @@ import { duplicatesHref, duplicatesQuerySchema } from "@/lib/duplicates/duplicat
 import { findDuplicateCases, MAX_CASES_PER_PAGE } from "@/lib/duplicates/find-duplicate-cases";
 import { PROVIDER_LABELS } from "@/lib/format";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { hasRole } from "@/lib/users/user-rules";
 import { reopenCaseAction, resolveCaseAction } from "./actions";
 
 export const metadata: Metadata = { title: "Duplicate payments" };
@@ -19,7 +20,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 const EMPTY = {
   open: { title: "No open duplicate payments", body: "Every order paid more than once has a resolution." },
-  resolved: { title: "No resolved duplicate payments", body: "Cases appear here once an admin records a resolution." },
+  resolved: { title: "No resolved duplicate payments", body: "Cases appear here once finance records a resolution." },
   all: { title: "No order has been paid more than once", body: "Duplicates appear here when a provider declares one or Payhook detects one." },
 } as const;
 
@@ -34,7 +35,7 @@ export default async function DuplicatesPage({ searchParams }: Props) {
     caseId: query.case,
     limit: MAX_CASES_PER_PAGE,
   });
-  const actions = user.role === "admin" ? { resolve: resolveCaseAction, reopen: reopenCaseAction } : null;
+  const actions = hasRole(user.role, "finance") ? { resolve: resolveCaseAction, reopen: reopenCaseAction } : null;
   const empty = EMPTY[query.status];
 
   return (

@@ -1,18 +1,18 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { asAdmin, formText as text } from "@/lib/auth/admin-action";
+import { asRole, formText as text } from "@/lib/auth/role-action";
 import type { SessionUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
 import { addUser, changeUserRole, setUserDisabled, setUserPassword } from "@/lib/users/manage-users";
 import type { UserActionResult } from "@/lib/users/user-rules";
 
-// Server actions behind the users page. asAdmin refuses viewers and signed-out
-// callers, and the lib functions check the role again, so posting an action
+// Server actions behind the users page. asRole("admin") refuses everyone but
+// admins, and the lib functions check the role again, so posting an action
 // directly gets nowhere.
 
 async function run(change: (user: SessionUser) => Promise<UserActionResult>): Promise<UserActionResult> {
-  const result = await asAdmin(change);
+  const result = await asRole("admin", change);
   if (result.ok) revalidatePath("/users");
   return result;
 }

@@ -18,7 +18,7 @@ export default async function UsersPage() {
   const user = await requireUser("/users");
   const db = await getDb();
   if (user.role !== "admin") {
-    // A viewer learns whom to ask, and nothing about the accounts or the admin forms.
+    // A viewer or finance user learns whom to ask, and nothing about the accounts or the admin forms.
     const admins = await findAdminEmails(db);
     return (
       <div>
@@ -40,7 +40,8 @@ export default async function UsersPage() {
         title="Users"
         description={
           <>
-            Who can sign in. Viewers read every page; admins also resolve duplicates, reprocess deliveries and manage users. A
+            Who can sign in. Viewers read every page; finance users also resolve duplicate payments and conflicting states;
+            admins also reprocess deliveries and manage users. A
             disabled account is signed out at once and keeps its history; there is always at least one active admin.
           </>
         }

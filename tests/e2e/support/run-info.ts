@@ -6,7 +6,7 @@ import type { ProviderName } from "@/lib/providers/public-key-variables";
 // where the app is, who may sign in, and the providers' private keys. Written to
 // the run folder, which only this run uses and which is deleted at its end.
 
-export type E2eRole = "admin" | "viewer";
+export type E2eRole = "admin" | "finance" | "viewer";
 export type E2eProvider = ProviderName;
 export type Credentials = { email: string; password: string };
 

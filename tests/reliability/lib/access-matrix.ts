@@ -1,14 +1,35 @@
 import { randomBytes } from "node:crypto";
+import { onlyWho } from "@/lib/users/user-rules";
 import type { AppRoute, ManifestAction } from "./app-routes";
 import { get, sessionCookieNames, signIn, signOut, type Credentials } from "./auth-http";
 import { jsonOf, type CookieJar, type HttpClient, type HttpResponse } from "./http";
 import { actionResult, callServerAction } from "./server-actions";
 
 // The access matrix: every route from the app/ tree, for each role (signed out,
-// viewer, admin), checked against the rule that applies to it. Shared by the
+// viewer, finance, admin), checked against the rule that applies to it. Shared by the
 // fast browser suite (tests/e2e/access-matrix.spec.ts) and the full suite.
 
-export type Role = "signed-out" | "viewer" | "admin";
+export type Role = "signed-out" | "viewer" | "finance" | "admin";
+/** The role a Server Action needs. */
+export type ActionRole = "finance" | "admin";
+
+/**
+ * What each Server Action needs, by its exported name: recording resolutions is finance's work, reprocessing and
+ * accounts an admin's. A new action must be added here, or the matrix fails for it.
+ */
+export const ACTION_ROLES: Record<string, ActionRole> = {
+  resolveCaseAction: "finance",
+  reopenCaseAction: "finance",
+  decideStatusConflictAction: "finance",
+  reprocessDeliveryAction: "admin",
+  addUserAction: "admin",
+  changeUserRoleAction: "admin",
+  setUserDisabledAction: "admin",
+  setUserPasswordAction: "admin",
+};
+
+const RANK: Record<Role, number> = { "signed-out": 0, viewer: 1, finance: 2, admin: 3 };
+const mayRun = (role: Role, needed: ActionRole) => RANK[role] >= RANK[needed];
 export type Identity = { role: Role; jar: CookieJar | null; email: string | null };
 export type MatrixData = { transactionId: string; deliveryId: string; providers: readonly string[] };
 export type MatrixResult = { checked: Record<Role, number>; failures: string[] };
@@ -78,13 +99,20 @@ function judgeApi(route: AppRoute, url: string, method: string, identity: Identi
   if (identity.role === "signed-out") return response.status === 401 && json?.error?.code === "unauthenticated" ? null : `answered ${response.status} to a signed-out client, expected 401 JSON`;
   if (!route.methods.includes(method)) return response.status === 405 ? null : `answered ${response.status} to ${method}, which the route does not export (expected 405)`;
   if (method === "GET") return response.status === 200 ? null : `answered ${response.status}`;
-  // A mutation through an API route is an admin action: a viewer must be refused.
-  if (identity.role === "viewer") return response.status === 403 ? null : `let a viewer ${method} (answered ${response.status})`;
+  // A mutation through an API route is an admin action: anyone else must be refused.
+  if (identity.role !== "admin") return response.status === 403 ? null : `let ${identity.role} ${method} (answered ${response.status})`;
   return null;
 }
 
-export async function checkRoutes(client: HttpClient, routes: AppRoute[], identities: Identity[], data: MatrixData, adminActionIds: string[]): Promise<MatrixResult> {
-  const checked: Record<Role, number> = { "signed-out": 0, viewer: 0, admin: 0 };
+/** `actions`: every Server Action's id and the role it needs; a page must not carry the id of one its user may not run. */
+export async function checkRoutes(
+  client: HttpClient,
+  routes: AppRoute[],
+  identities: Identity[],
+  data: MatrixData,
+  actions: { id: string; role: ActionRole }[],
+): Promise<MatrixResult> {
+  const checked: Record<Role, number> = { "signed-out": 0, viewer: 0, finance: 0, admin: 0 };
   const failures: string[] = [];
   for (const route of routes) {
     for (const url of concreteUrls(route, data)) {
@@ -101,9 +129,11 @@ export async function checkRoutes(client: HttpClient, routes: AppRoute[], identi
           checked[identity.role]++;
           const problem = route.kind === "page" ? judgePage(url, identity, response) : judgeApi(route, url, method, identity, response);
           if (problem) failures.push(`${identity.role} ${method} ${url} (${route.file}): ${problem}`);
-          if (route.kind === "page" && identity.role === "viewer") {
+          if (route.kind === "page" && identity.role !== "signed-out") {
             const html = response.body.toString("utf8");
-            for (const id of adminActionIds) if (html.includes(id)) failures.push(`viewer GET ${url}: the page carries the admin action ${id}`);
+            for (const action of actions) {
+              if (!mayRun(identity.role, action.role) && html.includes(action.id)) failures.push(`${identity.role} GET ${url}: the page carries the ${action.role} action ${action.id}`);
+            }
           }
         }
       }
@@ -114,11 +144,18 @@ export async function checkRoutes(client: HttpClient, routes: AppRoute[], identi
 
 export type ActionCheck = {
   action: ManifestAction;
-  /** Form fields that make the action do its work when an admin calls it. */
+  /** Form fields that make the action do its work when the least role that may run it calls it. */
   form: Record<string, string>;
   /** The state the action changes, read from the database when the caller can; equal before and after a refusal. */
   state?: () => Promise<string>;
 };
+
+/** The role an action needs (ACTION_ROLES), or an error naming the action that is missing from it. */
+export function actionRole(action: ManifestAction): ActionRole {
+  const role = ACTION_ROLES[action.exportedName];
+  if (!role) throw new Error(`${action.exportedName} (${action.file}) has no role in ACTION_ROLES (tests/reliability/lib/access-matrix.ts): add the role it needs`);
+  return role;
+}
 
 /**
  * The users page's actions, aimed at `managedId` (a viewer made for the run, never the caller): an admin's
@@ -137,11 +174,14 @@ export function userActionForms(
   };
 }
 
-/** Each Server Action refused to the signed out, to a viewer and to a cross-site caller (a 403); run by an admin last. */
+/**
+ * Each Server Action refused to the signed out, to every role below the one it needs (with a message saying who
+ * may) and to a cross-site caller (a 403); then run by the least role that may, which must change the ledger.
+ */
 export async function checkActions(
   client: HttpClient,
   checks: ActionCheck[],
-  identities: { viewer: CookieJar; admin: CookieJar },
+  identities: { viewer: CookieJar; finance: CookieJar; admin: CookieJar },
   data: MatrixData,
 ): Promise<{ checked: number; failures: string[] }> {
   const failures: string[] = [];
@@ -154,11 +194,15 @@ export async function checkActions(
     }
     const page = concreteUrls({ kind: "page", file: action.file, pattern, methods: ["POST"] }, data)[0]!;
     const name = `${action.exportedName} (${action.file})`;
+    const needed = actionRole(action);
+    const refusal = `${onlyWho(needed)} can`;
+    const runner = identities[needed];
     const before = await state?.();
     const attempts: [string, CookieJar | null, string][] = [
       ["signed out", null, client.baseURL],
       ["a viewer", identities.viewer, client.baseURL],
-      ["an admin from another site (Origin https://evil.example)", identities.admin, "https://evil.example"],
+      ...(needed === "admin" ? [["a finance user", identities.finance, client.baseURL] as [string, CookieJar, string]] : []),
+      [`${needed === "admin" ? "an admin" : "a finance user"} from another site (Origin https://evil.example)`, runner, "https://evil.example"],
     ];
     for (const [who, jar, origin] of attempts) {
       checked++;
@@ -167,14 +211,15 @@ export async function checkActions(
       if (result?.ok) failures.push(`${name} ran for ${who}`);
       else if (origin !== client.baseURL && (response.status !== 403 || !response.body.toString("utf8").includes('"cross_site_request"')))
         failures.push(`${name} answered ${who} ${response.status} instead of a 403 cross_site_request`);
-      else if (who === "a viewer" && !/only an admin/i.test(result?.message ?? "")) failures.push(`${name} answered a viewer ${response.status} ${result?.message ?? ""} instead of refusing with "Only an admin …"`);
+      else if (jar && origin === client.baseURL && !(result?.message ?? "").startsWith(refusal))
+        failures.push(`${name} answered ${who} ${response.status} ${result?.message ?? ""} instead of refusing with "${refusal} …"`);
       if (state && (await state()) !== before) failures.push(`${name} changed the ledger when called by ${who}`);
     }
     checked++;
-    const response = await callServerAction(client, { page, actionId: action.id, form, jar: identities.admin, origin: client.baseURL });
+    const response = await callServerAction(client, { page, actionId: action.id, form, jar: runner, origin: client.baseURL });
     const result = actionResult(response);
-    if (response.status !== 200 || /^(only an admin|sign in to continue)/i.test(result?.message ?? "")) failures.push(`${name} did not run for an admin: ${response.status} ${result?.message ?? ""}`);
-    if (state && (await state()) === before) failures.push(`${name} changed nothing when an admin called it (${result?.message ?? "no result"})`);
+    if (response.status !== 200 || /^(only |sign in to continue)/i.test(result?.message ?? "")) failures.push(`${name} did not run for ${needed}: ${response.status} ${result?.message ?? ""}`);
+    if (state && (await state()) === before) failures.push(`${name} changed nothing when ${needed} called it (${result?.message ?? "no result"})`);
   }
   return { checked, failures };
 }

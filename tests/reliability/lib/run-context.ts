@@ -1,3 +1,4 @@
+import type { Role } from "@/lib/users/user-rules";
 import type { AppServer } from "./app-server";
 import type { RunDatabase } from "./database";
 import type { RunKeys } from "./keys";
@@ -5,7 +6,7 @@ import type { TcpProxy } from "./tcp-proxy";
 
 // What every phase of the full suite is given, and what it hands back.
 
-export type RunUser = { email: string; password: string; role: "admin" | "viewer" };
+export type RunUser = { email: string; password: string; role: Role };
 
 export type RunContext = {
   root: string;
@@ -17,7 +18,7 @@ export type RunContext = {
   secret: string;
   /** The server's CRON_SECRET, the bearer token of its scheduled jobs. */
   cronSecret: string;
-  users: { admin: RunUser; viewer: RunUser; throttled: RunUser };
+  users: { admin: RunUser; finance: RunUser; viewer: RunUser; throttled: RunUser };
   maxBodyBytes: number;
   seed: number;
   /** Scales the load phases: 1 is the default run. */

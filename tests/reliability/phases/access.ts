@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
+import { ACTION_ROLES, actionRole, checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
 import { listAppRoutes, listServerActionModules, readActionManifest } from "../lib/app-routes";
 import { signIn } from "../lib/auth-http";
 import { createHttpClient } from "../lib/http";
@@ -51,11 +51,13 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
   const managed = { id: randomUUID() };
   await db.query("INSERT INTO users (id, email, password_hash, role) VALUES ($1, $2, 'no sign-in', 'viewer')", [managed.id, `${uniqueId("managed").toLowerCase()}@reliability.payhook.test`]);
   const admin = await signIn(client, ctx.users.admin);
+  const finance = await signIn(client, ctx.users.finance);
   const viewer = await signIn(client, ctx.users.viewer);
-  if (!admin.ok || !viewer.ok) throw new Error(`could not sign in (admin: ${admin.error}, viewer: ${viewer.error})`);
+  if (!admin.ok || !finance.ok || !viewer.ok) throw new Error(`could not sign in (admin: ${admin.error}, finance: ${finance.error}, viewer: ${viewer.error})`);
   const identities: Identity[] = [
     { role: "signed-out", jar: null, email: null },
     { role: "viewer", jar: viewer.jar, email: ctx.users.viewer.email },
+    { role: "finance", jar: finance.jar, email: ctx.users.finance.email },
     { role: "admin", jar: admin.jar, email: ctx.users.admin.email },
   ];
 
@@ -70,7 +72,8 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
   }
 
   const data = { transactionId: tx!.id, deliveryId: delivery!.id, providers: PROVIDERS };
-  const matrix = await checkRoutes(client, routes, identities, data, manifest.map((action) => action.id));
+  const matrix = await checkRoutes(client, routes, identities, data, manifest.filter((action) => ACTION_ROLES[action.exportedName]).map((action) => ({ id: action.id, role: actionRole(action) })));
+  for (const action of manifest) if (!ACTION_ROLES[action.exportedName]) failures.push(`${action.exportedName} (${action.file}) has no role in ACTION_ROLES (tests/reliability/lib/access-matrix.ts)`);
   failures.push(...matrix.failures);
 
   const caseId = tx!.duplicate_case_id;
@@ -92,7 +95,7 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
     if (!known) failures.push(`no form known for the Server Action ${action.exportedName} (${action.file}): add one to tests/reliability/phases/access.ts`);
     else checks.push({ action, ...known });
   }
-  const actions = await checkActions(client, checks, { viewer: viewer.jar, admin: admin.jar }, data);
+  const actions = await checkActions(client, checks.filter((check) => ACTION_ROLES[check.action.exportedName]), { viewer: viewer.jar, finance: finance.jar, admin: admin.jar }, data);
   failures.push(...actions.failures);
 
   const signOutFailures = await checkSignOutEndsSession(client, ctx.users.viewer);
@@ -106,7 +109,7 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
 
   const pages = routes.filter((route) => route.kind === "page").length;
   notes.unshift(
-    `access matrix: ${routes.length} routes read from app/ (${pages} pages, ${routes.length - pages} route handlers); checks per role: signed out ${matrix.checked["signed-out"]}, viewer ${matrix.checked.viewer}, admin ${matrix.checked.admin}; ${checks.length} Server Actions × 4 callers (signed out, viewer, cross-site admin: refused; admin: runs) = ${actions.checked} calls; sign-out ${signOutFailures.length === 0 ? "ends the session (a copied cookie is refused afterwards)" : "does NOT end the session"}; the session token as a bearer token ${bearerFailures.length === 0 ? "is refused" : "is ACCEPTED"}`,
+    `access matrix: ${routes.length} routes read from app/ (${pages} pages, ${routes.length - pages} route handlers); checks per role: signed out ${matrix.checked["signed-out"]}, viewer ${matrix.checked.viewer}, finance ${matrix.checked.finance}, admin ${matrix.checked.admin}; ${checks.length} Server Actions, each refused to the signed out, to the roles below the one it needs and cross-site, then run by the least role that may: ${actions.checked} calls; sign-out ${signOutFailures.length === 0 ? "ends the session (a copied cookie is refused afterwards)" : "does NOT end the session"}; the session token as a bearer token ${bearerFailures.length === 0 ? "is refused" : "is ACCEPTED"}`,
   );
   return { name: "access", seconds: (Date.now() - started) / 1000, figures: [], notes, failures };
 }

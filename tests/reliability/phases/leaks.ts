@@ -184,7 +184,7 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
   client.close();
   for (const leak of leaks.slice(0, 20)) failures.push(`${leak.secret} appears in ${leak.source}: …${leak.excerpt}…`);
   notes.push(
-    `leaks: ${secrets.length} secrets (3 provider private keys and a stranger's, NEXTAUTH_SECRET, CRON_SECRET, 3 passwords and their bcrypt hashes, a session token, the Server Actions key, ${SECRET_HEADERS.length - 1} secret header values) searched in ${Object.entries(sources).map(([kind, count]) => `${count} ${kind}`).join(", ")}: ${leaks.length} found; ${SECRET_HEADERS.length} secret-carrying headers checked for redaction; security headers checked on pages, APIs, webhook answers, redirects, 401s and 404s; ${injections} injection probes across every search and filter field`,
+    `leaks: ${secrets.length} secrets (3 provider private keys and a stranger's, NEXTAUTH_SECRET, CRON_SECRET, ${Object.keys(ctx.users).length} passwords and their bcrypt hashes, a session token, the Server Actions key, ${SECRET_HEADERS.length - 1} secret header values) searched in ${Object.entries(sources).map(([kind, count]) => `${count} ${kind}`).join(", ")}: ${leaks.length} found; ${SECRET_HEADERS.length} secret-carrying headers checked for redaction; security headers checked on pages, APIs, webhook answers, redirects, 401s and 404s; ${injections} injection probes across every search and filter field`,
   );
   return { name: "leaks", seconds: (Date.now() - started) / 1000, figures: [], notes, failures };
 }

@@ -1,16 +1,16 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { asAdmin, formText as text } from "@/lib/auth/admin-action";
+import { asRole, formText as text } from "@/lib/auth/role-action";
 import { getDb } from "@/lib/db/client";
 import { decideStatusConflict, type StatusDecisionResult } from "@/lib/transactions/decide-status-conflict";
 
 // The server action behind a transaction's conflicting-status form. proxy.ts
-// refuses cross-site posts; asAdmin refuses viewers and signed-out callers, and
-// decideStatusConflict checks the role again.
+// refuses cross-site posts; asRole("finance") refuses viewers and signed-out
+// callers, and decideStatusConflict checks the role again.
 
 export async function decideStatusConflictAction(_previous: StatusDecisionResult | null, form: FormData): Promise<StatusDecisionResult> {
-  const result = await asAdmin(async (user) =>
+  const result = await asRole("finance", async (user) =>
     decideStatusConflict(await getDb(), user, {
       transactionId: text(form, "transactionId"),
       decision: text(form, "decision"),

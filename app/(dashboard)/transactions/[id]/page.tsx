@@ -23,6 +23,7 @@ import {
   type TransactionDetail,
 } from "@/lib/transactions/get-transaction";
 
+import { hasRole } from "@/lib/users/user-rules";
 import { decideStatusConflictAction } from "./actions";
 
 export const metadata: Metadata = { title: "Transaction" };
@@ -78,7 +79,7 @@ export default async function TransactionPage({ params, searchParams }: Props) {
           </>
         }
       />
-      <StatusConflictPanel t={t} action={user.role === "admin" ? decideStatusConflictAction : null} timeZone={timeZone} />
+      <StatusConflictPanel t={t} action={hasRole(user.role, "finance") ? decideStatusConflictAction : null} timeZone={timeZone} />
       <DuplicateCasePanel t={t} timeZone={timeZone} />
 
       <Section id="summary" title="Summary">

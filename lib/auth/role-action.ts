@@ -1,9 +1,12 @@
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import type { Role } from "@/lib/users/user-rules";
 import { AccessDenied, authorize, type SessionUser } from "./session";
 
-// The frame of every admin Server Action: the caller must be a signed-in admin,
-// and an expected failure comes back as `{ ok: false, message }` for the form
-// to show rather than as an error page. Anything else is a bug and throws.
+// The frame of every Server Action that changes the ledger or its accounts: the
+// caller must be signed in with the role the change needs (finance for the
+// resolutions, admin for reprocessing and users), and an expected failure comes
+// back as `{ ok: false, message }` for the form to show rather than as an error
+// page. Anything else is a bug and throws.
 
 export type ActionRefusal = { ok: false; message: string };
 
@@ -11,11 +14,11 @@ export type ActionRefusal = { ok: false; message: string };
 // that nothing was saved.
 export const DATABASE_AWAY = "The database is unreachable or did not answer in time. Reload the page to see whether this was saved, then try again.";
 
-/** Runs `change` for the signed-in admin; a viewer or a signed-out caller, or a database that is away, gets a refusal. */
-export async function asAdmin<R extends { ok: boolean }>(change: (user: SessionUser) => Promise<R>): Promise<R | ActionRefusal> {
+/** Runs `change` for a signed-in user with `role` or above; anyone else, or a database that is away, gets a refusal. */
+export async function asRole<R extends { ok: boolean }>(role: Exclude<Role, "viewer">, change: (user: SessionUser) => Promise<R>): Promise<R | ActionRefusal> {
   let user: SessionUser;
   try {
-    user = await authorize("admin");
+    user = await authorize(role);
   } catch (error) {
     if (error instanceof AccessDenied) return { ok: false, message: error.message };
     throw error;
