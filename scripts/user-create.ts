@@ -8,6 +8,7 @@ import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
 import { PgliteLockedError } from "@/lib/db/pglite";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
+import { lockActiveAdmins } from "@/lib/users/manage-users";
 import { hashPassword } from "@/lib/users/password";
 import { recordUserChange } from "@/lib/users/record-user-change";
 import { MIN_PASSWORD_LENGTH, ROLES } from "@/lib/users/user-rules";
@@ -146,8 +147,14 @@ async function main(): Promise<void> {
     checkLength(password);
     const passwordHash = await hashPassword(password);
     await runTransaction(db, async (tx) => {
+      // As the users page does: the active admins locked first, so the last one cannot be demoted here either.
+      const admins = await lockActiveAdmins(tx);
       // The role as it is now, under the row's lock: an admin may have changed it since the look-up above.
-      const [before] = await tx.$queryRaw<{ role: Role }[]>`SELECT role FROM users WHERE id = ${existing.id}::uuid FOR UPDATE`;
+      const [before] = await tx.$queryRaw<{ role: Role; disabled: boolean }[]>`
+        SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ${existing.id}::uuid FOR UPDATE`;
+      if (before?.role === "admin" && !before.disabled && options.role !== "admin" && admins <= 1) {
+        throw new UserError(`${email} is the only active admin: make someone else an admin first, or keep --role admin`);
+      }
       await tx.user.update({
         where: { id: existing.id },
         data: {

@@ -43,7 +43,8 @@ export function getAuthOptions(): NextAuthOptions {
           const valid = user && !user.disabledAt ? await verifyPassword(password, user.passwordHash) : await verifyAgainstNothing(password);
           if (!user || !valid) throw new Error("Wrong email or password.");
           await endSuccessfulSignIn(db, email, attempt);
-          return { id: user.id, email: user.email, name: user.name ?? user.email, role: user.role };
+          // No role: it would be frozen into the token at sign-in. The role is read from the database on every request.
+          return { id: user.id, email: user.email, name: user.name ?? user.email };
         },
       }),
     ],
@@ -53,7 +54,6 @@ export function getAuthOptions(): NextAuthOptions {
       async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
-          token.role = (user as { role?: string }).role;
           token.sid = randomUUID();
           // When this session began: an admin setting a new password or disabling the account ends the sessions before it.
           token.signedInAt = Date.now();
@@ -77,7 +77,6 @@ export function getAuthOptions(): NextAuthOptions {
         if (!token.sub) return { expires: session.expires };
         if (session.user) {
           (session.user as { id?: string }).id = token.sub;
-          (session.user as { role?: unknown }).role = token.role;
           (session.user as { signedInAt?: unknown }).signedInAt = token.signedInAt;
         }
         return session;

@@ -57,7 +57,7 @@ function firstIssue(error: z.ZodError): UserActionResult {
  * Locks the active admins' rows and counts them. Two admins demoting or disabling each other at
  * once queue here, and the second sees the first's change, so the last admin cannot be removed.
  */
-async function lockActiveAdmins(tx: Tx): Promise<number> {
+export async function lockActiveAdmins(tx: Tx): Promise<number> {
   const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL FOR UPDATE`;
   return rows.length;
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { payermaxBody } from "../../lib/simulator/samples";
 import { signPayermax } from "../../lib/simulator/sign";
-import { ACTION_ROLES, actionRole, checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
+import { ACTION_ROLES, actionRole, checkActions, checkActionsOffered, checkRoutes, checkSessionIsCookieOnly, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../reliability/lib/access-matrix";
 import { listAppRoutes, readActionManifest } from "../reliability/lib/app-routes";
 import { signIn } from "../reliability/lib/auth-http";
 import { createHttpClient, type HttpClient } from "../reliability/lib/http";
@@ -57,10 +57,7 @@ test.describe("access matrix", () => {
     ];
     expect(existsSync(path.join(buildDir, "server", "server-reference-manifest.json")), `no build in ${buildDir}`).toBe(true);
     const actions = readActionManifest(buildDir);
-    const data = { transactionId: transaction.id, deliveryId: deliveryId!, providers: PROVIDERS };
     expect(actions.filter((action) => !ACTION_ROLES[action.exportedName]).map((action) => action.exportedName), "Server Actions without a role in ACTION_ROLES").toEqual([]);
-    const routes = await checkRoutes(client, listAppRoutes(root), identities, data, actions.map((action) => ({ id: action.id, role: actionRole(action) })));
-    expect(routes.failures).toEqual([]);
 
     const database = run.databaseUrl ? new pg.Client({ connectionString: run.databaseUrl }) : null;
     await database?.connect();
@@ -68,6 +65,18 @@ test.describe("access matrix", () => {
       const detail = (await (await client.request({ path: `/api/transactions/${transaction.id}`, headers: { cookie: admin.jar.header() } })).body.toString()) as string;
       const caseId = (JSON.parse(detail) as { duplicateCase?: { id?: string } }).duplicateCase?.id ?? "";
       const rejected = database ? (await database.query<{ id: string }>("SELECT id FROM deliveries WHERE body = $1", [refused.body])).rows[0]?.id : undefined;
+
+      // The conflict's page carries the decision form and the refusal's the reprocess form: both opened by every role.
+      const data = { transactionId: transaction.id, deliveryId: deliveryId!, providers: PROVIDERS, moreTransactionIds: [conflict.id], moreDeliveryIds: rejected ? [rejected] : [] };
+      const routes = await checkRoutes(client, listAppRoutes(root), identities, data, actions.map((action) => ({ id: action.id, role: actionRole(action) })));
+      expect(routes.failures).toEqual([]);
+      const offered = await checkActionsOffered(client, actions, [
+        { url: `/transactions/${conflict.id}`, who: "finance", jar: finance.jar, action: "decideStatusConflictAction" },
+        { url: `/duplicates?case=${caseId}`, who: "finance", jar: finance.jar, action: "resolveCaseAction" },
+        ...(rejected ? [{ url: `/deliveries/${rejected}`, who: "admin", jar: admin.jar, action: "reprocessDeliveryAction" }] : []),
+      ]);
+      expect(offered).toEqual([]);
+
       const state = (sql: string, id: string) => (database ? async () => JSON.stringify((await database.query(sql, [id])).rows) : undefined);
       const forms: Record<string, Omit<ActionCheck, "action">> = {
         resolveCaseAction: { form: { caseId, resolution: "refunded", note: "Access matrix." }, state: state("SELECT resolved_at FROM duplicate_cases WHERE id = $1", caseId) },

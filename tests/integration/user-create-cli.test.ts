@@ -36,6 +36,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("npm run user:create", () => {
     ]);
   });
 
+  it("will not demote the only active admin", async () => {
+    // The first test left ops.lead@example.com the only admin of this database.
+    expect(await database.db.user.count({ where: { role: "admin", disabledAt: null } })).toBe(1);
+    const refused = await userCreate("--email", "ops.lead@example.com", "--role", "finance", "--password", "third cli password", "--reset-password").catch(
+      (error: { stderr: string; code: number }) => error,
+    );
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringContaining("ops.lead@example.com is the only active admin") });
+    const user = await database.db.user.findUniqueOrThrow({ where: { email: "ops.lead@example.com" } });
+    expect(user.role).toBe("admin");
+    expect(await verifyPassword("second cli password", user.passwordHash)).toBe(true);
+  });
+
   it("takes the finance role, and refuses one it does not know, naming the three", async () => {
     const added = await userCreate("--email", "accounts@example.com", "--role", "finance", "--password", "finance cli password");
     expect(added.stdout).toContain("Created finance accounts@example.com.");

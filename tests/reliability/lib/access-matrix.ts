@@ -31,7 +31,14 @@ export const ACTION_ROLES: Record<string, ActionRole> = {
 const RANK: Record<Role, number> = { "signed-out": 0, viewer: 1, finance: 2, admin: 3 };
 const mayRun = (role: Role, needed: ActionRole) => RANK[role] >= RANK[needed];
 export type Identity = { role: Role; jar: CookieJar | null; email: string | null };
-export type MatrixData = { transactionId: string; deliveryId: string; providers: readonly string[] };
+export type MatrixData = {
+  transactionId: string;
+  deliveryId: string;
+  providers: readonly string[];
+  /** Further pages to open at those routes: one with a form on it (a conflict to decide, a refusal to reprocess). */
+  moreTransactionIds?: string[];
+  moreDeliveryIds?: string[];
+};
 export type MatrixResult = { checked: Record<Role, number>; failures: string[] };
 
 const PUBLIC_API = /^\/api\/(webhooks\/|auth\/|cron\/|health$)/;
@@ -49,8 +56,8 @@ export function concreteUrls(route: AppRoute, data: MatrixData): string[] {
     if (!segment.startsWith("[")) values = [segment];
     else if (segment === "[provider]") values = [...data.providers];
     else if (segment === "[...nextauth]") values = NEXT_AUTH_ENDPOINTS;
-    else if (segment === "[id]" && parent === "transactions") values = [data.transactionId];
-    else if (segment === "[id]" && parent === "deliveries") values = [data.deliveryId];
+    else if (segment === "[id]" && parent === "transactions") values = [data.transactionId, ...(data.moreTransactionIds ?? [])];
+    else if (segment === "[id]" && parent === "deliveries") values = [data.deliveryId, ...(data.moreDeliveryIds ?? [])];
     else throw new Error(`no value known for ${segment} in ${route.pattern} (${route.file}): add one to concreteUrls in tests/reliability/lib/access-matrix.ts`);
     urls = urls.flatMap((url) => values.map((value) => `${url}/${value}`));
   });
@@ -93,6 +100,8 @@ function judgeApi(route: AppRoute, url: string, method: string, identity: Identi
   if (url === "/api/health") return method === "GET" ? (response.status === 200 ? null : `answered ${response.status}`) : null;
   if (url === "/api/auth/session" && method === "GET") {
     const email = json?.user?.email ?? null;
+    // A role in the token would be the one at sign-in, stale once an admin changes it.
+    if (json?.user && "role" in json.user) return "reports a role, frozen in the token at sign-in";
     return email === identity.email ? null : `reported the session of ${email ?? "nobody"} for ${identity.email ?? "a signed-out client"}`;
   }
   if (PUBLIC_API.test(url)) return null;
@@ -172,6 +181,28 @@ export function userActionForms(
     setUserDisabledAction: { form: { userId: managedId, disabled: "true" }, state: state("SELECT disabled_at FROM users WHERE id = $1", managedId) },
     setUserPasswordAction: { form: { userId: managedId, password: "access matrix new password" }, state: state("SELECT password_hash FROM users WHERE id = $1", managedId) },
   };
+}
+
+/**
+ * The other half of "a page must not carry an action its user may not run": where a role may run an action, the page
+ * must offer it. `expected`: the page, who opens it, and the action (by exported name) it must carry.
+ */
+export async function checkActionsOffered(
+  client: HttpClient,
+  actions: ManifestAction[],
+  expected: { url: string; who: string; jar: CookieJar; action: string }[],
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const { url, who, jar, action: name } of expected) {
+    const action = actions.find((candidate) => candidate.exportedName === name);
+    if (!action) {
+      failures.push(`${name} is not in the build's action manifest`);
+      continue;
+    }
+    const response = await get(client, jar, url);
+    if (response.status !== 200 || !response.body.toString("utf8").includes(action.id)) failures.push(`${who} GET ${url} (${response.status}): the page does not offer ${name}, which ${who} may run`);
+  }
+  return failures;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ACTION_ROLES, actionRole, checkActions, checkRoutes, checkSessionIsCookieOnly, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
+import { ACTION_ROLES, actionRole, checkActions, checkActionsOffered, checkRoutes, checkSessionIsCookieOnly, checkSignInThrottle, checkSignOutEndsSession, userActionForms, type ActionCheck, type Identity } from "../lib/access-matrix";
 import { listAppRoutes, listServerActionModules, readActionManifest } from "../lib/app-routes";
 import { signIn } from "../lib/auth-http";
 import { createHttpClient } from "../lib/http";
@@ -71,10 +71,18 @@ export async function runAccess(ctx: RunContext): Promise<PhaseResult> {
     }
   }
 
-  const data = { transactionId: tx!.id, deliveryId: delivery!.id, providers: PROVIDERS };
+  // The conflict's page carries the decision form and the refusal's the reprocess form: both opened by every role.
+  const data = { transactionId: tx!.id, deliveryId: delivery!.id, providers: PROVIDERS, moreTransactionIds: conflict ? [conflict.id] : [], moreDeliveryIds: [rejectedId] };
   const matrix = await checkRoutes(client, routes, identities, data, manifest.filter((action) => ACTION_ROLES[action.exportedName]).map((action) => ({ id: action.id, role: actionRole(action) })));
   for (const action of manifest) if (!ACTION_ROLES[action.exportedName]) failures.push(`${action.exportedName} (${action.file}) has no role in ACTION_ROLES (tests/reliability/lib/access-matrix.ts)`);
   failures.push(...matrix.failures);
+  failures.push(
+    ...(await checkActionsOffered(client, manifest, [
+      ...(conflict ? [{ url: `/transactions/${conflict.id}`, who: "finance", jar: finance.jar, action: "decideStatusConflictAction" }] : []),
+      { url: `/duplicates?case=${tx!.duplicate_case_id}`, who: "finance", jar: finance.jar, action: "resolveCaseAction" },
+      { url: `/deliveries/${rejectedId}`, who: "admin", jar: admin.jar, action: "reprocessDeliveryAction" },
+    ])),
+  );
 
   const caseId = tx!.duplicate_case_id;
   const state = (sql: string, id: string) => async () => JSON.stringify((await db.query(sql, [id])).rows);
