@@ -164,12 +164,31 @@ describe.each(backends)("managing users on %s", (backend) => {
     expect(Date.now() - latest!.at.getTime()).toBeLessThan(60_000);
   });
 
-  it("lists every account, admins first, with their decisions on record", async () => {
+  it("undoes the change when its history entry cannot be written", async () => {
+    const colleague = await make("atomic", "viewer");
+    // The real database refuses the entry (a trigger of this test's own): the change itself must not stay.
+    await database.db.$executeRawUnsafe(`CREATE FUNCTION refuse_user_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'history refused'; END $$`);
+    await database.db.$executeRawUnsafe("CREATE TRIGGER refuse_user_change BEFORE INSERT ON user_changes FOR EACH ROW EXECUTE FUNCTION refuse_user_change()");
+    try {
+      await expect(changeUserRole(database.db, admin, { userId: colleague.id, role: "finance" })).rejects.toThrow(/history refused/);
+      await expect(setUserDisabled(database.db, admin, { userId: colleague.id, disabled: "true" })).rejects.toThrow(/history refused/);
+      await expect(addUser(database.db, admin, { email: email("unrecorded"), role: "viewer", password: "a good first password" })).rejects.toThrow(/history refused/);
+    } finally {
+      await database.db.$executeRawUnsafe("DROP TRIGGER refuse_user_change ON user_changes");
+      await database.db.$executeRawUnsafe("DROP FUNCTION refuse_user_change()");
+    }
+    expect(await user(colleague.id)).toMatchObject({ role: "viewer", disabledAt: null });
+    expect(await database.db.user.count({ where: { email: email("unrecorded") } })).toBe(0);
+  });
+
+  it("lists every account, admins first, then finance, then viewers, with their decisions on record", async () => {
     const viewer = await make("listed", "viewer");
+    const accounts = await make("accounts", "finance");
     const users = await findUsers(database.db);
     const mine = users.filter((u) => u.email.endsWith(`.${backend}.${run}@example.com`));
     expect(mine.map((u) => [u.email, u.role])).toEqual([
       [admin.email, "admin"],
+      [accounts.email, "finance"],
       [viewer.email, "viewer"],
     ]);
     expect(mine[0]).toMatchObject({ caseActions: 0, disabledAt: null });
