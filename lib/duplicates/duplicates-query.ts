@@ -23,6 +23,11 @@ export const duplicatesQuerySchema = z.object({
 });
 export type DuplicatesQuery = z.infer<typeof duplicatesQuerySchema>;
 
+/** The CSV of the list a query shows: every page of it, so its state and provider, not its cursor. */
+export function duplicatesExportHref(query: Pick<DuplicatesQuery, "status" | "provider">): string {
+  return duplicatesHref({ status: query.status, provider: query.provider }).replace(/^\/duplicates/, "/api/duplicates/export");
+}
+
 /** `/duplicates?…` for a query, leaving out defaults so the plain page has the plain URL. */
 export function duplicatesHref(query: Partial<DuplicatesQuery>): string {
   const params = new URLSearchParams();

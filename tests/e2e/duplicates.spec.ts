@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import type { Page, Request } from "@playwright/test";
+import { csvRecords } from "../helpers/csv";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 import type { Ledger, Sent } from "./support/ledger";
 import { storageStatePath } from "./support/run-info";
@@ -147,6 +149,26 @@ test("a finance user resolves a case, and is not offered what only an admin does
   await card.getByRole("button", { name: "Record resolution" }).click();
   await expect(card.getByText("resolved", { exact: true })).toBeVisible();
   await expect(card.getByRole("listitem").filter({ hasText: "Resolved as Refunded" })).toContainText(run.users.finance.email);
+
+  // The resolved list as a file, for the month's reconciliation: the case with what was overpaid and how it was settled.
+  await finance.goto("/duplicates?status=resolved");
+  const downloading = finance.waitForEvent("download");
+  await finance.getByRole("link", { name: "Download CSV" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^payhook-duplicates-resolved-\d{4}-\d{2}-\d{2}\.csv$/);
+  const { records } = csvRecords(await readFile((await download.path())!, "utf8"));
+  expect(records.every((record) => record.state === "resolved")).toBe(true);
+  expect(records.filter((record) => record.merchant_order_id === original.orderId)).toEqual([
+    expect.objectContaining({
+      provider: "payermax",
+      flagged_by: "provider",
+      payments: "2",
+      overpaid_currency: "IDR",
+      resolution: "Refunded",
+      resolution_note: "Refunded by finance",
+      resolved_by: run.users.finance.email,
+    }),
+  ]);
 
   // Accounts and reprocessing are an admin's: no Users link, and the users page lists nobody.
   await expect(finance.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" })).toHaveCount(0);

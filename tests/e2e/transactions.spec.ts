@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "@playwright/test";
-import { csvRecords } from "./support/csv";
+import { csvRecords } from "../helpers/csv";
 import { expect, keepScreenshot, test } from "./support/fixtures";
 import { uniqueOrderId, type Sent } from "./support/ledger";
 

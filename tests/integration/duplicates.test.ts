@@ -1,7 +1,7 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { countOpenDuplicateCases, findDuplicateCases, type DuplicateCaseSummary } from "@/lib/duplicates/find-duplicate-cases";
+import { countOpenDuplicateCases, findDuplicateCases, MAX_CASES_PER_PAGE, type DuplicateCaseSummary } from "@/lib/duplicates/find-duplicate-cases";
 import { reopenDuplicateCase } from "@/lib/duplicates/reopen-duplicate-case";
 import { resolveDuplicateCase, type CaseActor } from "@/lib/duplicates/resolve-duplicate-case";
 import { newMerchantOrderId, newPayermaxTradeOrderNo, paycoolsParam, payermaxBody } from "@/lib/simulator/samples";
@@ -9,6 +9,9 @@ import { signFor } from "@/lib/simulator/sign";
 import { handleWebhook } from "@/lib/webhooks/handle-webhook";
 import { findProvider } from "@/lib/providers/registry";
 import type { Role } from "@/lib/users/user-rules";
+import { DUPLICATE_CSV_COLUMNS, streamDuplicateCasesCsv, type DuplicateCasesFilter } from "@/lib/duplicates/stream-duplicate-cases-csv";
+import { wallClockFormat } from "@/lib/time";
+import { csvRecords } from "../helpers/csv";
 import { backends, useTestDatabase } from "../helpers/test-database";
 import { installProviderKeys, type ProviderName } from "../helpers/test-keys";
 
@@ -344,5 +347,53 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect((await findDuplicateCases(db, { status: "all", limit: 500 })).cases).toHaveLength(Math.min(25, await db.duplicateCase.count()));
 
     expect(await countOpenDuplicateCases(db)).toBe(await db.duplicateCase.count({ where: { resolvedAt: null } }));
+  });
+
+  it("exports every case of a filter as CSV, a line per overpaid currency, with how it was resolved", async () => {
+    const mixed = await payermaxDeclared(db, "10.10", [{ amount: "10.10" }, { amount: "2.5", currency: "EUR" }]);
+    const { id: caseId } = await caseFor(db, "payermax", mixed.orderId);
+    expect(await resolveDuplicateCase(db, finance, { caseId, resolution: "other", note: "=SUM(A1), split refund" })).toEqual({ ok: true });
+    // More cases than one page of the list holds, so the file is read a page at a time.
+    while ((await db.duplicateCase.count()) <= MAX_CASES_PER_PAGE) await paycoolsPaid(db, [{ amount: 700 }, { amount: 700 }]);
+
+    const read = async (filter: DuplicateCasesFilter) => csvRecords(await new Response(streamDuplicateCasesCsv(db, filter, "Asia/Jakarta")).text());
+    const all = await read({ status: "all" });
+    expect(all.header).toEqual([...DUPLICATE_CSV_COLUMNS]);
+    const everyCase = await db.duplicateCase.findMany({ select: { merchantOrderId: true } });
+    expect(new Set(all.records.map((r) => r.merchant_order_id))).toEqual(new Set(everyCase.map((c) => c.merchantOrderId)));
+
+    const lines = all.records.filter((r) => r.merchant_order_id === mixed.orderId);
+    const resolved = await caseFor(db, "payermax", mixed.orderId);
+    const time = wallClockFormat("Asia/Jakarta");
+    expect(lines).toEqual(
+      [
+        ["2.50", "EUR"],
+        ["10.10", "USD"],
+      ].map(([amount, currency]) => ({
+        opened_at: time.format(resolved.openedAt),
+        time_zone: "Asia/Jakarta",
+        provider: "payermax",
+        merchant_order_id: mixed.orderId,
+        flagged_by: "provider",
+        state: "resolved",
+        payments: "3",
+        overpaid_amount: amount,
+        overpaid_currency: currency,
+        resolution: "Other",
+        // A spreadsheet would run a cell starting with "=": the export neutralises it.
+        resolution_note: "'=SUM(A1), split refund",
+        resolved_at: time.format(resolved.resolvedAt!),
+        resolved_by: finance.email,
+      })),
+    );
+    // A detected case whose payments all count: one line, Payhook's flag.
+    const detected = all.records.find((r) => r.provider === "paycools" && r.state === "open");
+    expect(detected).toMatchObject({ flagged_by: "Payhook", resolution: "", resolved_at: "", resolved_by: "" });
+
+    const open = await read({ status: "open", provider: "paycools" });
+    expect(open.records.length).toBeGreaterThan(0);
+    for (const record of open.records) expect(record).toMatchObject({ provider: "paycools", state: "open" });
+    const openCases = await db.duplicateCase.count({ where: { provider: "paycools", resolvedAt: null } });
+    expect(new Set(open.records.map((r) => r.merchant_order_id)).size).toBe(openCases);
   });
 });

@@ -3,11 +3,12 @@ import Link from "next/link";
 import { CasesPagination } from "@/components/duplicates/cases-pagination";
 import { DuplicateCaseCard } from "@/components/duplicates/duplicate-case-card";
 import { DuplicateFilters } from "@/components/duplicates/duplicate-filters";
+import { DownloadLink } from "@/components/ui/download-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
-import { duplicatesHref, duplicatesQuerySchema } from "@/lib/duplicates/duplicates-query";
+import { duplicatesExportHref, duplicatesHref, duplicatesQuerySchema } from "@/lib/duplicates/duplicates-query";
 import { findDuplicateCases, MAX_CASES_PER_PAGE } from "@/lib/duplicates/find-duplicate-cases";
 import { PROVIDER_LABELS } from "@/lib/format";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
@@ -47,6 +48,11 @@ export default async function DuplicatesPage({ searchParams }: Props) {
             Orders paid more than once, one card per order, newest first. Overpaid is the sum of the successful payments beyond the
             original. Times are in {timeZone}.
           </>
+        }
+        actions={
+          query.case ? null : (
+            <DownloadLink href={duplicatesExportHref(query)}>Download CSV</DownloadLink>
+          )
         }
       />
       {query.case ? (

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { TransactionFiltersForm } from "@/components/transactions/transaction-filters-form";
 import { toTableRow } from "@/components/transactions/transaction-table-row";
 import { TransactionsTable } from "@/components/transactions/transactions-table";
+import { DownloadLink } from "@/components/ui/download-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
@@ -94,15 +95,7 @@ export default async function TransactionsPage({ searchParams }: Props) {
       <PageHeader
         title="Transactions"
         description={`Every payment, payout and refund the providers notified. Times in ${timeZone}.`}
-        actions={
-          <a
-            href={exportHref}
-            download
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50 focus:outline-none focus:ring-2 focus:ring-indigo-300"
-          >
-            Download CSV
-          </a>
-        }
+        actions={<DownloadLink href={exportHref}>Download CSV</DownloadLink>}
       />
       <TransactionFiltersForm key={filterKey} query={query} timeZone={timeZone} clearHref={clearHref} />
       {body}

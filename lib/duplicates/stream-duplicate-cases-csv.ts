@@ -1,0 +1,95 @@
+import type { Db } from "@/lib/db/client";
+import { wallClockFormat } from "@/lib/time";
+import { csvField, csvLine } from "@/lib/transactions/csv-field";
+import { amountText } from "@/lib/transactions/currency-digits";
+import { findDuplicateCases, MAX_CASES_PER_PAGE, type CaseState, type DuplicateCaseSummary } from "./find-duplicate-cases";
+import { personName, resolutionLabel } from "./resolutions";
+
+// The duplicate-payments list as CSV, for the month's reconciliation: what
+// was overpaid on which order, and how finance settled it. Read a page of the
+// list at a time, by the list's own keyset (findDuplicateCases, newest first),
+// each page only when the client has taken the one before, so the file holds
+// what the page shows and a long history never sits in memory.
+
+/** Times are local in the zone `time_zone` names. One line per overpaid currency (a case without an overpayment has one line). */
+export const DUPLICATE_CSV_COLUMNS = [
+  "opened_at",
+  "time_zone",
+  "provider",
+  "merchant_order_id",
+  "flagged_by",
+  "state",
+  "payments",
+  "overpaid_amount",
+  "overpaid_currency",
+  "resolution",
+  "resolution_note",
+  "resolved_at",
+  "resolved_by",
+] as const;
+
+export type DuplicateCasesFilter = { status: CaseState; provider?: string };
+
+function flaggedBy(c: DuplicateCaseSummary): string {
+  if (c.declared && c.detected) return "provider and Payhook";
+  return c.declared ? "provider" : "Payhook";
+}
+
+/** The case's lines: one per overpaid currency, amounts written as the page writes them. */
+export function duplicateCaseLines(c: DuplicateCaseSummary, time: Intl.DateTimeFormat, timeZone: string): string {
+  const overpaid = c.overpaid.length > 0 ? c.overpaid : [null];
+  return overpaid
+    .map((o) =>
+      csvLine([
+        time.format(c.openedAt),
+        timeZone,
+        c.provider,
+        c.merchantOrderId,
+        flaggedBy(c),
+        c.state,
+        String(c.paymentCount),
+        o ? amountText(o.amount, o.currency) : "",
+        o?.currency ?? "",
+        resolutionLabel(c.resolution),
+        c.resolutionNote,
+        c.resolvedAt ? time.format(c.resolvedAt) : "",
+        c.resolvedBy ? personName(c.resolvedBy) : "",
+      ]),
+    )
+    .join("");
+}
+
+/** Every case the filter selects, newest first, as CSV bytes. `onError` hears of a failure after the header left. */
+export function streamDuplicateCasesCsv(
+  db: Db,
+  filter: DuplicateCasesFilter,
+  timeZone: string,
+  { onError }: { onError?: (error: unknown) => void } = {},
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const time = wallClockFormat(timeZone);
+  let started = false;
+  let cursor: string | null = null;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(csvLine(DUPLICATE_CSV_COLUMNS)));
+          return;
+        }
+        try {
+          const page = await findDuplicateCases(db, { ...filter, cursor, limit: MAX_CASES_PER_PAGE });
+          if (page.cases.length > 0) controller.enqueue(encoder.encode(page.cases.map((c) => duplicateCaseLines(c, time, timeZone)).join("")));
+          cursor = page.nextCursor;
+          if (!cursor) controller.close();
+        } catch (error) {
+          onError?.(error);
+          controller.error(error);
+        }
+      },
+    },
+    // One page at a time: the next is read only once this one has been taken.
+    { highWaterMark: 0 },
+  );
+}
