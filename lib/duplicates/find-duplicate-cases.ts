@@ -19,6 +19,8 @@ export type FindDuplicateCasesInput = {
   cursor?: string | null;
   /** Only this case (a link from a transaction's page). */
   caseId?: string;
+  /** False: leave out each case's payments and history (`payments` and `actions` empty), for the export, which needs neither. */
+  details?: boolean;
 };
 
 /**
@@ -112,6 +114,7 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
       : { OR: [{ openedAt: { lt: cursor.openedAt } }, { openedAt: cursor.openedAt, id: { lt: cursor.id } }] }
     : {};
   const order = backwards ? "asc" : "desc";
+  const details = input.details !== false;
 
   const rows = await db.duplicateCase.findMany({
     where: {
@@ -126,7 +129,7 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
       resolvedBy: { select: { email: true, name: true } },
       transactions: {
         orderBy: [{ firstSeenAt: "asc" }, { id: "asc" }],
-        take: MAX_PAYMENTS_PER_CASE,
+        take: details ? MAX_PAYMENTS_PER_CASE : 0,
         select: {
           id: true,
           kind: true,
@@ -140,7 +143,7 @@ export async function findDuplicateCases(db: Db, input: FindDuplicateCasesInput 
           duplicateSource: true,
         },
       },
-      actions: { orderBy: [{ at: "asc" }, { id: "asc" }], include: { user: { select: { email: true, name: true } } } },
+      actions: { take: details ? undefined : 0, orderBy: [{ at: "asc" }, { id: "asc" }], include: { user: { select: { email: true, name: true } } } },
     },
   });
 

@@ -30,6 +30,12 @@ export const DUPLICATE_CSV_COLUMNS = [
 
 export type DuplicateCasesFilter = { status: CaseState; provider?: string };
 
+/** Whether `a` comes after `b` in the list's order: opened earlier, or at the same instant with a smaller id. */
+function isOlder(a: DuplicateCaseSummary, b: DuplicateCaseSummary): boolean {
+  const at = a.openedAt.getTime() - b.openedAt.getTime();
+  return at < 0 || (at === 0 && a.id < b.id);
+}
+
 function flaggedBy(c: DuplicateCaseSummary): string {
   if (c.declared && c.detected) return "provider and Payhook";
   return c.declared ? "provider" : "Payhook";
@@ -70,6 +76,8 @@ export function streamDuplicateCasesCsv(
   const time = wallClockFormat(timeZone);
   let started = false;
   let cursor: string | null = null;
+  let last: DuplicateCaseSummary | undefined;
+  let cancelled = false;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -79,14 +87,24 @@ export function streamDuplicateCasesCsv(
           return;
         }
         try {
-          const page = await findDuplicateCases(db, { ...filter, cursor, limit: MAX_CASES_PER_PAGE });
+          const page = await findDuplicateCases(db, { ...filter, cursor, limit: MAX_CASES_PER_PAGE, details: false });
+          // A download the client gave up on has no one to tell.
+          if (cancelled) return;
+          const first = page.cases[0];
+          // Newest first, each page older than the last: a cursor that failed to move on would write the list again, forever.
+          if (last && first && !isOlder(first, last)) throw new Error("the duplicate cases' cursor did not move past the previous page");
           if (page.cases.length > 0) controller.enqueue(encoder.encode(page.cases.map((c) => duplicateCaseLines(c, time, timeZone)).join("")));
+          last = page.cases.at(-1) ?? last;
           cursor = page.nextCursor;
           if (!cursor) controller.close();
         } catch (error) {
+          if (cancelled) return;
           onError?.(error);
           controller.error(error);
         }
+      },
+      cancel() {
+        cancelled = true;
       },
     },
     // One page at a time: the next is read only once this one has been taken.

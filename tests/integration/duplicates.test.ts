@@ -361,6 +361,9 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect(all.header).toEqual([...DUPLICATE_CSV_COLUMNS]);
     const everyCase = await db.duplicateCase.findMany({ select: { merchantOrderId: true } });
     expect(new Set(all.records.map((r) => r.merchant_order_id))).toEqual(new Set(everyCase.map((c) => c.merchantOrderId)));
+    // Each case once: no case and currency twice (a page's last case repeated at the top of the next would be).
+    const keys = all.records.map((r) => `${r.provider} ${r.merchant_order_id} ${r.overpaid_currency}`);
+    expect(new Set(keys).size).toBe(keys.length);
 
     const lines = all.records.filter((r) => r.merchant_order_id === mixed.orderId);
     const resolved = await caseFor(db, "payermax", mixed.orderId);
@@ -395,5 +398,30 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     for (const record of open.records) expect(record).toMatchObject({ provider: "paycools", state: "open" });
     const openCases = await db.duplicateCase.count({ where: { provider: "paycools", resolvedAt: null } });
     expect(new Set(open.records.map((r) => r.merchant_order_id)).size).toBe(openCases);
+  });
+
+  it("ends an export the client cancels quietly, without calling it a failure", async () => {
+    const failures: unknown[] = [];
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Each read of the cases held back a moment, so the client can give up while the first page is being read.
+    const slow = db.$extends({
+      query: {
+        $allModels: {
+          async $allOperations({ args, query }) {
+            await sleep(200);
+            return query(args);
+          },
+        },
+      },
+    }) as unknown as Db;
+    const reader = streamDuplicateCasesCsv(slow, { status: "all" }, "UTC", { onError: (error) => failures.push(error) }).getReader();
+    await reader.read();
+    const pending = reader.read();
+    await sleep(50);
+    await reader.cancel();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    // The page's read ends after the cancel, and finds no one to write to.
+    await sleep(600);
+    expect(failures).toEqual([]);
   });
 });
