@@ -8,10 +8,10 @@ import { isDatabaseUnavailable, isUniqueViolation } from "@/lib/db/errors";
 import { PgliteLockedError } from "@/lib/db/pglite";
 import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem, type Role } from "@/lib/users/create-user";
-import { lockActiveAdmins } from "@/lib/users/manage-users";
+import { lastAdminRefusal, lockActiveAdmins } from "@/lib/users/manage-users";
 import { hashPassword } from "@/lib/users/password";
 import { recordUserChange } from "@/lib/users/record-user-change";
-import { MIN_PASSWORD_LENGTH, ROLES } from "@/lib/users/user-rules";
+import { isRole, MIN_PASSWORD_LENGTH } from "@/lib/users/user-rules";
 import { loadEnvFiles } from "./lib/load-env-files";
 
 const USAGE = `Usage: npm run user:create -- --email <address> --role admin|finance|viewer [options]
@@ -29,8 +29,6 @@ Options:
   --password <pw>      at least ${MIN_PASSWORD_LENGTH} characters; visible in your shell history, so prefer the prompt
   --reset-password     the user exists already: set this password and role (and name) instead
   -h, --help           show this text`;
-
-const isRole = (value: string | undefined): value is Role => (ROLES as readonly string[]).includes(value ?? "");
 
 /** An expected failure: its message says what to do, and no stack trace is needed. */
 class UserError extends Error {}
@@ -152,9 +150,8 @@ async function main(): Promise<void> {
       // The role as it is now, under the row's lock: an admin may have changed it since the look-up above.
       const [before] = await tx.$queryRaw<{ role: Role; disabled: boolean }[]>`
         SELECT role, disabled_at IS NOT NULL AS disabled FROM users WHERE id = ${existing.id}::uuid FOR UPDATE`;
-      if (before?.role === "admin" && !before.disabled && options.role !== "admin" && admins <= 1) {
-        throw new UserError(`${email} is the only active admin: make someone else an admin first, or keep --role admin`);
-      }
+      const refusal = before && options.role !== before.role ? lastAdminRefusal({ email, ...before }, admins) : null;
+      if (refusal) throw new UserError(`${refusal} (or keep --role admin)`);
       await tx.user.update({
         where: { id: existing.id },
         data: {

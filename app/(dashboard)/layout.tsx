@@ -7,6 +7,7 @@ import { TimeZonePicker } from "@/components/layout/time-zone-picker";
 import { RETURN_TO_HEADER, safeReturnPath } from "@/lib/auth/safe-return-path";
 import { requireUser } from "@/lib/auth/session";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { hasRole } from "@/lib/users/user-rules";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   // A cookie that looks valid but names a revoked session passes the proxy: after signing in again, back to the page asked for.
@@ -18,7 +19,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3">
           <div className="flex flex-wrap items-center gap-4">
             <Link href="/overview" className="text-lg font-semibold text-indigo-700">Payhook</Link>
-            <NavLinks admin={user.role === "admin"} />
+            <NavLinks admin={hasRole(user.role, "admin")} />
           </div>
           <div className="flex flex-wrap items-center gap-3">
             <TimeZonePicker current={timeZone} />

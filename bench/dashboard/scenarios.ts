@@ -11,7 +11,7 @@ import { getTransaction } from "@/lib/transactions/get-transaction";
 import { encodeListCursor } from "@/lib/transactions/list-cursor";
 import { parseTransactionQuery } from "@/lib/transactions/transaction-filters";
 import { withPgClient } from "@/lib/db/with-pg-client";
-import { deliveriesQuerySchema, findDeliveries } from "@/lib/deliveries/find-deliveries";
+import { deliveriesQuerySchema, findDeliveries, SEARCH_REFUSALS_READ } from "@/lib/deliveries/find-deliveries";
 
 // What each dashboard page asks the database, called exactly as the pages call
 // it (the transactions page runs its list and its bounded count side by side).
@@ -101,7 +101,7 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
     },
     {
       key: "search-deliveries",
-      label: `Deliveries: search by merchant order id (${picks.orderId}; its transaction's deliveries and every refusal's body)`,
+      label: `Deliveries: search by merchant order id (${picks.orderId}; its transaction's deliveries and the bodies of the newest ${SEARCH_REFUSALS_READ.toLocaleString("en-US")} refusals)`,
       kind: "search",
       run: (db) => findDeliveries(db, deliveriesQuerySchema.parse({ q: picks.orderId })),
     },

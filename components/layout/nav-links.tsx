@@ -11,7 +11,7 @@ const LINKS = [
 ];
 const ADMIN_LINKS = [{ href: "/users", label: "Users" }];
 
-/** The main navigation; the users page is listed for admins only (a viewer who opens it is told to ask one). */
+/** The main navigation; the users page is listed for admins only (anyone else who opens it is told to ask one). */
 export function NavLinks({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   return (

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useCallback, useTransition } from "react";
-import { toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
+import { toSearchParams, withoutCursor, type TransactionQuery } from "@/lib/transactions/transaction-query-params";
 
 /**
  * Moves to a new list state by pushing its query string, so each change is a history entry.
@@ -14,7 +14,7 @@ export function useTransactionsNavigation(query: TransactionQuery) {
   const [pending, startTransition] = useTransition();
   const navigate = useCallback(
     (changes: Partial<TransactionQuery>) => {
-      const search = toSearchParams({ ...query, after: undefined, before: undefined, ...changes }).toString();
+      const search = toSearchParams({ ...withoutCursor(query), ...changes }).toString();
       startTransition(() => router.push(search ? `${pathname}?${search}` : pathname));
     },
     [query, pathname, router],

@@ -3,14 +3,14 @@ import { USER_CHANGES_SHOWN, type UserChangeItem } from "@/lib/users/find-user-c
 import { roleNoun, type Role } from "@/lib/users/user-rules";
 
 // A role the history recorded before it was kept (null) reads as a viewer's, the default then.
-const asRole = (role: Role | null) => roleNoun(role ?? "viewer");
+const roleText = (role: Role | null) => roleNoun(role ?? "viewer");
 
 function describe(item: UserChangeItem): string {
   switch (item.change) {
     case "added":
-      return `Added as ${asRole(item.role)}`;
+      return `Added as ${roleText(item.role)}`;
     case "role_changed":
-      return `Made ${asRole(item.role)}`;
+      return `Made ${roleText(item.role)}`;
     case "disabled":
       return "Disabled (signed out everywhere)";
     case "enabled":

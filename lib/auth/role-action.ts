@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import type { Role } from "@/lib/users/user-rules";
+import type { ActingRole } from "@/lib/users/user-rules";
 import { AccessDenied, authorize, type SessionUser } from "./session";
 
 // The frame of every Server Action that changes the ledger or its accounts: the
@@ -15,7 +15,7 @@ export type ActionRefusal = { ok: false; message: string };
 export const DATABASE_AWAY = "The database is unreachable or did not answer in time. Reload the page to see whether this was saved, then try again.";
 
 /** Runs `change` for a signed-in user with `role` or above; anyone else, or a database that is away, gets a refusal. */
-export async function asRole<R extends { ok: boolean }>(role: Exclude<Role, "viewer">, change: (user: SessionUser) => Promise<R>): Promise<R | ActionRefusal> {
+export async function asRole<R extends { ok: boolean }>(role: ActingRole, change: (user: SessionUser) => Promise<R>): Promise<R | ActionRefusal> {
   let user: SessionUser;
   try {
     user = await authorize(role);

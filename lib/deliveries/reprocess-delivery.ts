@@ -4,6 +4,7 @@ import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider } from "@/lib/providers/registry";
 import { verifySha256WithRsa } from "@/lib/providers/verify-signature";
 import { isUuid } from "@/lib/db/is-uuid";
+import { hasRole, onlyWho } from "@/lib/users/user-rules";
 
 // Processes a stored rejected delivery again, for a genuine notification that
 // Payhook itself turned away: it failed validation and a later version of
@@ -96,7 +97,7 @@ export async function reprocessDelivery(
   deliveryId: string,
   options: { now?: () => Date } = {},
 ): Promise<ReprocessResult> {
-  if (user.role !== "admin") return { ok: false, code: "forbidden", message: "Only an admin can reprocess a delivery." };
+  if (!hasRole(user.role, "admin")) return { ok: false, code: "forbidden", message: `${onlyWho("admin")} can reprocess a delivery.` };
 
   const delivery = isUuid(deliveryId) ? await db.delivery.findUnique({ where: { id: deliveryId } }) : null;
   if (!delivery) return { ok: false, code: "not_found", message: "There is no delivery with this id." };

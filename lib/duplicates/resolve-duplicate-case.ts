@@ -2,17 +2,17 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/run-transaction";
 import { optionalNoteSchema } from "@/lib/optional-note";
-import { hasRole, onlyWho, type Role } from "@/lib/users/user-rules";
+import { hasRole, onlyWho, type Actor } from "@/lib/users/user-rules";
 import { MAX_NOTE_LENGTH, RESOLUTIONS, type CaseActionResult } from "./resolutions";
 
 export type { CaseActionResult } from "./resolutions";
 
 // Finance's decision about a duplicate payment. The server action and the tests
-// call this same function, so the admin check and the conditional update hold
+// call this same function, so the role check and the conditional update hold
 // however the request arrives.
 
 /** Who acts: the signed-in user as `authorize()` returns it. */
-export type CaseActor = { id: string; role: Role };
+export type CaseActor = Actor;
 
 const noteSchema = optionalNoteSchema(MAX_NOTE_LENGTH);
 
@@ -21,7 +21,7 @@ export const resolveCaseInputSchema = z
     caseId: z.guid({ error: "This duplicate case id is not valid." }),
     resolution: z.enum(RESOLUTIONS, { error: "Choose a resolution: refunded, not a duplicate, or other." }),
     note: noteSchema,
-    /** How many payments the admin saw in the case: the decision is about those, so it is refused if there are more now. */
+    /** How many payments the user saw in the case: the decision is about those, so it is refused if there are more now. */
     paymentsSeen: z.preprocess(
       (value) => (value === null || value === "" ? undefined : value),
       z.coerce.number({ error: "The number of payments seen must be a whole number." }).int().min(0).optional(),
@@ -43,7 +43,7 @@ export function firstIssue(error: z.ZodError): string {
   return error.issues[0]?.message ?? "The request is not valid.";
 }
 
-/** Thrown inside the transaction to roll the resolution back: the case changed under the admin's eyes. */
+/** Thrown inside the transaction to roll the resolution back: the case changed under the user's eyes. */
 class CaseChanged extends Error {
   constructor(readonly payments: number) {
     super("the case's payments changed");
@@ -74,7 +74,7 @@ function resolveOpenCase(
 ): Promise<CaseActionResult> {
   return runTransaction(db, async (tx) => {
     const at = new Date();
-    // Only an open case changes: of two admins resolving at once, the second finds it resolved.
+    // Only an open case changes: of two people resolving at once, the second finds it resolved.
     const { count } = await tx.duplicateCase.updateMany({
       where: { id: caseId, resolvedAt: null },
       data: { resolution, resolutionNote: note, resolvedAt: at, resolvedById: user.id },

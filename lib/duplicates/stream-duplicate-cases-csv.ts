@@ -107,7 +107,7 @@ export function streamDuplicateCasesCsv(
         cancelled = true;
       },
     },
-    // One page at a time: the next is read only once this one has been taken.
-    { highWaterMark: 0 },
+    // One chunk of buffer, as the transactions export: the next page is read only when the client has taken the last one.
+    { highWaterMark: 1 },
   );
 }

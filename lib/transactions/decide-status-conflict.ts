@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { uuid7 } from "@/lib/ingest/uuid7";
 import { optionalNoteSchema } from "@/lib/optional-note";
-import { hasRole, onlyWho, type Role } from "@/lib/users/user-rules";
+import { hasRole, onlyWho, type Actor } from "@/lib/users/user-rules";
 import { MAX_DECISION_NOTE_LENGTH, STATUS_DECISIONS, type StatusDecisionResult } from "./status-decision-rules";
 
 // Finance's decision about a transaction whose provider reported a second,
@@ -12,7 +12,7 @@ import { MAX_DECISION_NOTE_LENGTH, STATUS_DECISIONS, type StatusDecisionResult }
 // when a payment becomes succeeded. The server action and the tests call this.
 
 export type { StatusDecisionResult } from "./status-decision-rules";
-export type StatusDecisionActor = { id: string; role: Role };
+export type StatusDecisionActor = Actor;
 
 export const statusDecisionInputSchema = z.object({
   transactionId: z.guid({ error: "This transaction id is not valid: reload the page and try again." }),

@@ -49,6 +49,11 @@ type Position = "sort" | "dir" | "page" | "pageSize" | "after" | "before";
 
 export type TransactionFilters = Omit<TransactionQuery, Position>;
 
+/** The query with no page cursor: where a change of filters, sort or page size starts again, or a link that ignores paging begins. */
+export function withoutCursor<Q extends Partial<TransactionQuery>>(query: Q): Q {
+  return { ...query, after: undefined, before: undefined };
+}
+
 /** Every URL parameter, in the order query strings are written. */
 export const QUERY_PARAMETERS = [
   "provider",

@@ -6,16 +6,16 @@ import { clearFailedSignIns } from "@/lib/auth/throttle-sign-in";
 import { createUser, EMAIL_PATTERN, passwordProblem } from "./create-user";
 import { hashPassword } from "./password";
 import { recordUserChange } from "./record-user-change";
-import { ROLES, roleNoun, type Role, type UserActionResult } from "./user-rules";
+import { hasRole, onlyWho, ROLES, roleNoun, type Actor, type Role, type UserActionResult } from "./user-rules";
 
 // What an admin does on the users page. The Server Actions and the tests call
 // these same functions, so the admin check, the "keep one admin" rule and the
 // self-protection hold however the request arrives.
 
 /** Who acts: the signed-in user as `authorize()` returns it. */
-export type UserActor = { id: string; role: Role };
+export type UserActor = Actor;
 
-const NOT_ADMIN: UserActionResult = { ok: false, message: "Only an admin can manage users." };
+const NOT_ADMIN: UserActionResult = { ok: false, message: `${onlyWho("admin")} can manage users.` };
 const NO_SUCH_USER: UserActionResult = { ok: false, message: "There is no such user: reload the page to see the current list." };
 
 const userId = z.guid({ error: "This user id is not valid: reload the page and try again." });
@@ -62,8 +62,16 @@ export async function lockActiveAdmins(tx: Tx): Promise<number> {
   return rows.length;
 }
 
+/**
+ * The refusal when taking `user` out of the active admins (another role, or disabled) would leave
+ * none, given `activeAdmins` counted by lockActiveAdmins in the same transaction; null otherwise.
+ */
+export function lastAdminRefusal(user: { email: string; role: Role; disabled: boolean }, activeAdmins: number): string | null {
+  return user.role === "admin" && !user.disabled && activeAdmins <= 1 ? `${user.email} is the only active admin: make someone else an admin first.` : null;
+}
+
 export async function addUser(db: Db, actor: UserActor, input: unknown): Promise<UserActionResult> {
-  if (actor.role !== "admin") return NOT_ADMIN;
+  if (!hasRole(actor.role, "admin")) return NOT_ADMIN;
   const parsed = addUserSchema.safeParse(input);
   if (!parsed.success) return firstIssue(parsed.error);
   const { email, name, role: newRole, password: newPassword } = parsed.data;
@@ -77,7 +85,7 @@ export async function addUser(db: Db, actor: UserActor, input: unknown): Promise
 }
 
 export async function changeUserRole(db: Db, actor: UserActor, input: unknown): Promise<UserActionResult> {
-  if (actor.role !== "admin") return NOT_ADMIN;
+  if (!hasRole(actor.role, "admin")) return NOT_ADMIN;
   const parsed = changeRoleSchema.safeParse(input);
   if (!parsed.success) return firstIssue(parsed.error);
   const { userId: id, role: newRole } = parsed.data;
@@ -87,9 +95,8 @@ export async function changeUserRole(db: Db, actor: UserActor, input: unknown): 
     const user = await tx.user.findUnique({ where: { id }, select: { email: true, role: true, disabledAt: true } });
     if (!user) return NO_SUCH_USER;
     if (user.role === newRole) return { ok: true, message: `${user.email} is ${roleNoun(newRole)} already.` };
-    if (user.role === "admin" && !user.disabledAt && admins <= 1) {
-      return { ok: false, message: `${user.email} is the only active admin: make someone else an admin first.` };
-    }
+    const refusal = lastAdminRefusal({ ...user, disabled: user.disabledAt !== null }, admins);
+    if (refusal) return { ok: false, message: refusal };
     await tx.user.update({ where: { id }, data: { role: newRole } });
     await recordUserChange(tx, { userId: id, actorId: actor.id, change: "role_changed", role: newRole });
     return { ok: true, message: `${user.email} is now ${roleNoun(newRole)}.` };
@@ -97,7 +104,7 @@ export async function changeUserRole(db: Db, actor: UserActor, input: unknown): 
 }
 
 export async function setUserDisabled(db: Db, actor: UserActor, input: unknown): Promise<UserActionResult> {
-  if (actor.role !== "admin") return NOT_ADMIN;
+  if (!hasRole(actor.role, "admin")) return NOT_ADMIN;
   const parsed = setDisabledSchema.safeParse(input);
   if (!parsed.success) return firstIssue(parsed.error);
   const { userId: id, disabled } = parsed.data;
@@ -107,9 +114,8 @@ export async function setUserDisabled(db: Db, actor: UserActor, input: unknown):
     const user = await tx.user.findUnique({ where: { id }, select: { email: true, role: true, disabledAt: true } });
     if (!user) return NO_SUCH_USER;
     if (disabled === (user.disabledAt !== null)) return { ok: true, message: `${user.email} is ${disabled ? "disabled" : "enabled"} already.` };
-    if (disabled && user.role === "admin" && admins <= 1) {
-      return { ok: false, message: `${user.email} is the only active admin: make someone else an admin first.` };
-    }
+    const refusal = disabled ? lastAdminRefusal({ ...user, disabled: false }, admins) : null;
+    if (refusal) return { ok: false, message: refusal };
     const at = new Date();
     // Disabling ends the account's sessions for good: enabling it later does not bring them back.
     await tx.user.update({ where: { id }, data: disabled ? { disabledAt: at, sessionsValidFrom: at } : { disabledAt: null } });
@@ -122,7 +128,7 @@ export async function setUserDisabled(db: Db, actor: UserActor, input: unknown):
 }
 
 export async function setUserPassword(db: Db, actor: UserActor, input: unknown): Promise<UserActionResult> {
-  if (actor.role !== "admin") return NOT_ADMIN;
+  if (!hasRole(actor.role, "admin")) return NOT_ADMIN;
   const parsed = setPasswordSchema.safeParse(input);
   if (!parsed.success) return firstIssue(parsed.error);
   const { userId: id, password: newPassword } = parsed.data;

@@ -4,6 +4,14 @@
 /** From least to most: each role may do all that the ones before it may. */
 export const ROLES = ["viewer", "finance", "admin"] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles that may change something: what a Server Action asks for. */
+export type ActingRole = Exclude<Role, "viewer">;
+/** Who acts, as the lib functions that change the ledger or its accounts need to know them. */
+export type Actor = { id: string; role: Role };
+
+export function isRole(value: unknown): value is Role {
+  return (ROLES as readonly unknown[]).includes(value);
+}
 
 export const ROLE_LABELS: Record<Role, string> = { viewer: "Viewer", finance: "Finance", admin: "Admin" };
 export const ROLE_HELP: Record<Role, string> = {
@@ -23,7 +31,7 @@ export function roleNoun(role: Role): string {
 }
 
 /** Who may do what `needed` allows, as a refusal says it: "Only an admin", "Only finance users and admins". */
-export function onlyWho(needed: Exclude<Role, "viewer">): string {
+export function onlyWho(needed: ActingRole): string {
   return needed === "admin" ? "Only an admin" : "Only finance users and admins";
 }
 

@@ -82,7 +82,7 @@ test("an admin applies a later final state the provider reported; a viewer sees 
   await viewer.goto(`/transactions/${id}`);
   const viewersPanel = viewer.getByRole("region", { name: "Conflicting final states" });
   await expect(viewersPanel).toContainText("first reported FAILED and later COMPLETED");
-  await expect(viewersPanel).toContainText("an admin records the decision here");
+  await expect(viewersPanel).toContainText("; a finance user or an admin records the decision here.");
   await expect(viewer.getByRole("form", { name: "Decide the conflicting status" })).toHaveCount(0);
 
   await page.goto(`/transactions/${id}`);

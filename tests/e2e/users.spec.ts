@@ -1,5 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { expect, keepScreenshot, test } from "./support/fixtures";
+import type { Role } from "@/lib/users/user-rules";
 import { signInThroughForm } from "./support/sign-in";
 
 // The users page: an admin adds a teammate, changes a role, disables an account
@@ -22,7 +23,7 @@ async function signedInAs(browser: Browser, credentials: { email: string; passwo
   return page;
 }
 
-async function addThroughForm(page: Page, user: { email: string; password: string }, role: "viewer" | "admin", name = ""): Promise<void> {
+async function addThroughForm(page: Page, user: { email: string; password: string }, role: Role, name = ""): Promise<void> {
   const form = page.getByRole("form", { name: "Add a user" });
   await form.getByLabel("Email").fill(user.email);
   if (name) await form.getByLabel(/^Name/).fill(name);

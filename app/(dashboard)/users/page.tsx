@@ -9,6 +9,7 @@ import { preferredTimeZone } from "@/lib/preferences/time-zone";
 import { findUserChanges } from "@/lib/users/find-user-changes";
 import { findAdminEmails, findUsers } from "@/lib/users/find-users";
 import { addUserAction, changeUserRoleAction, setUserDisabledAction, setUserPasswordAction } from "./actions";
+import { hasRole } from "@/lib/users/user-rules";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -17,7 +18,7 @@ const ROW_ACTIONS = { changeRole: changeUserRoleAction, setDisabled: setUserDisa
 export default async function UsersPage() {
   const user = await requireUser("/users");
   const db = await getDb();
-  if (user.role !== "admin") {
+  if (!hasRole(user.role, "admin")) {
     // A viewer or finance user learns whom to ask, and nothing about the accounts or the admin forms.
     const admins = await findAdminEmails(db);
     return (

@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ProviderName } from "@/lib/providers/public-key-variables";
+import type { Role } from "@/lib/users/user-rules";
 
 // What the suite's server (scripts/e2e-server.ts) tells the tests about the run:
 // where the app is, who may sign in, and the providers' private keys. Written to
 // the run folder, which only this run uses and which is deleted at its end.
 
-export type E2eRole = "admin" | "finance" | "viewer";
+export type E2eRole = Role;
 export type E2eProvider = ProviderName;
 export type Credentials = { email: string; password: string };
 

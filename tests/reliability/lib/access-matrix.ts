@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { onlyWho } from "@/lib/users/user-rules";
+import { hasRole, onlyWho, type ActingRole, type Role as UserRole } from "@/lib/users/user-rules";
 import type { AppRoute, ManifestAction } from "./app-routes";
 import { get, sessionCookieNames, signIn, signOut, type Credentials } from "./auth-http";
 import { jsonOf, type CookieJar, type HttpClient, type HttpResponse } from "./http";
@@ -9,9 +9,9 @@ import { actionResult, callServerAction } from "./server-actions";
 // viewer, finance, admin), checked against the rule that applies to it. Shared by the
 // fast browser suite (tests/e2e/access-matrix.spec.ts) and the full suite.
 
-export type Role = "signed-out" | "viewer" | "finance" | "admin";
+export type Role = "signed-out" | UserRole;
 /** The role a Server Action needs. */
-export type ActionRole = "finance" | "admin";
+export type ActionRole = ActingRole;
 
 /**
  * What each Server Action needs, by its exported name: recording resolutions is finance's work, reprocessing and
@@ -28,8 +28,7 @@ export const ACTION_ROLES: Record<string, ActionRole> = {
   setUserPasswordAction: "admin",
 };
 
-const RANK: Record<Role, number> = { "signed-out": 0, viewer: 1, finance: 2, admin: 3 };
-const mayRun = (role: Role, needed: ActionRole) => RANK[role] >= RANK[needed];
+const mayRun = (role: Role, needed: ActionRole) => role !== "signed-out" && hasRole(role, needed);
 export type Identity = { role: Role; jar: CookieJar | null; email: string | null };
 export type MatrixData = {
   transactionId: string;

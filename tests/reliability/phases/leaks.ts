@@ -164,7 +164,7 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
       const response = await get(client, admin.jar, url);
       if (response.status >= 500) failures.push(`GET ${url} (a cursor holding ${JSON.stringify(payload)}) answered ${response.status}`);
     }
-    for (const url of [`/transactions?q=${encodeURIComponent(payload)}`, `/api/transactions/export?q=${encodeURIComponent(payload)}`, `/deliveries?errorCode=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/duplicates?cursor=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}&case=${encodeURIComponent(payload)}`, `/transactions/${encodeURIComponent(payload)}`, `/deliveries/${encodeURIComponent(payload)}`]) {
+    for (const url of [`/transactions?q=${encodeURIComponent(payload)}`, `/api/transactions/export?q=${encodeURIComponent(payload)}`, `/api/duplicates/export?status=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/deliveries?errorCode=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/duplicates?cursor=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}&case=${encodeURIComponent(payload)}`, `/transactions/${encodeURIComponent(payload)}`, `/deliveries/${encodeURIComponent(payload)}`]) {
       injections++;
       const response = await get(client, admin.jar, url);
       if (response.status >= 500) failures.push(`GET ${url} answered ${response.status}`);

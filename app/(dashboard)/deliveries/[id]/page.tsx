@@ -14,6 +14,7 @@ import { reprocessRefusal } from "@/lib/deliveries/reprocess-delivery";
 import { getEnv } from "@/lib/env";
 import { PROVIDER_LABELS } from "@/lib/format";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
+import { hasRole } from "@/lib/users/user-rules";
 
 export const dynamic = "force-dynamic";
 
@@ -46,7 +47,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       />
       <div className="space-y-6">
         <DeliverySummary delivery={delivery} timeZone={timeZone} retention={retention} />
-        <ReprocessingSection delivery={delivery} isAdmin={user.role === "admin"} refusal={refusal} timeZone={timeZone} />
+        <ReprocessingSection delivery={delivery} isAdmin={hasRole(user.role, "admin")} refusal={refusal} timeZone={timeZone} />
         <DeliveryHeaders headers={delivery.headers} />
         <DeliveryBody delivery={delivery} />
       </div>

@@ -11,7 +11,7 @@ import { getDb } from "@/lib/db/client";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 import { countTransactions, findTransactions, type TransactionTotal } from "@/lib/transactions/find-transactions";
 import { hasFilters, parseTransactionQuery, toSearchParams, type TransactionQuery } from "@/lib/transactions/transaction-filters";
-import { datesTimeZone } from "@/lib/transactions/transaction-query-params";
+import { datesTimeZone, withoutCursor } from "@/lib/transactions/transaction-query-params";
 
 export const metadata: Metadata = { title: "Transactions" };
 
@@ -41,14 +41,11 @@ export default async function TransactionsPage({ searchParams }: Props) {
   const clearHref = href({ sort: query.sort, dir: query.dir, pageSize: query.pageSize });
   const datesZone = datesTimeZone(query, timeZone);
   // The file names the zone its dates are days in, so it holds the same rows whoever opens the link.
-  const exportHref = href(
-    { ...query, tz: query.from || query.to ? datesZone : undefined, page: undefined, pageSize: undefined, after: undefined, before: undefined },
-    "/api/transactions/export",
-  );
+  const exportHref = href({ ...withoutCursor(query), tz: query.from || query.to ? datesZone : undefined, page: undefined, pageSize: undefined }, "/api/transactions/export");
   const rows = page.rows.map((row) => toTableRow(row, timeZone));
   const before = (page.page - 1) * query.pageSize;
   const rowCount = page.hasNextPage ? Math.max(total.value, before + query.pageSize + 1) : before + rows.length;
-  const filterKey = toSearchParams({ ...query, sort: undefined, dir: undefined, page: undefined, pageSize: undefined, after: undefined, before: undefined }).toString();
+  const filterKey = toSearchParams({ ...withoutCursor(query), sort: undefined, dir: undefined, page: undefined, pageSize: undefined }).toString();
 
   let body;
   if (rows.length > 0) {
@@ -70,7 +67,7 @@ export default async function TransactionsPage({ searchParams }: Props) {
     body = (
       <EmptyState title="No transactions on this page">
         The list is shorter than that now.{" "}
-        <Link href={href({ ...query, page: 1, after: undefined, before: undefined })} className="text-indigo-700 underline">
+        <Link href={href({ ...withoutCursor(query), page: 1 })} className="text-indigo-700 underline">
           Go to the first page
         </Link>
       </EmptyState>
