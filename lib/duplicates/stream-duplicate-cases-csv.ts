@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { wallClockFormat } from "@/lib/time";
-import { csvField, csvLine } from "@/lib/transactions/csv-field";
+import { csvStream } from "@/lib/csv-stream";
+import { csvLine } from "@/lib/transactions/csv-field";
 import { amountText } from "@/lib/transactions/currency-digits";
 import { findDuplicateCases, MAX_CASES_PER_PAGE, type CaseState, type DuplicateCaseSummary } from "./find-duplicate-cases";
 import { personName, resolutionLabel } from "./resolutions";
@@ -8,8 +9,8 @@ import { personName, resolutionLabel } from "./resolutions";
 // The duplicate-payments list as CSV, for the month's reconciliation: what
 // was overpaid on which order, and how finance settled it. Read a page of the
 // list at a time, by the list's own keyset (findDuplicateCases, newest first),
-// each page only when the client has taken the one before, so the file holds
-// what the page shows and a long history never sits in memory.
+// through csvStream, so the file holds what the page shows and a long history
+// never sits in memory.
 
 /** Times are local in the zone `time_zone` names. One line per overpaid currency (a case without an overpayment has one line). */
 export const DUPLICATE_CSV_COLUMNS = [
@@ -72,42 +73,22 @@ export function streamDuplicateCasesCsv(
   timeZone: string,
   { onError }: { onError?: (error: unknown) => void } = {},
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const time = wallClockFormat(timeZone);
-  let started = false;
   let cursor: string | null = null;
   let last: DuplicateCaseSummary | undefined;
-  let cancelled = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (!started) {
-          started = true;
-          controller.enqueue(encoder.encode(csvLine(DUPLICATE_CSV_COLUMNS)));
-          return;
-        }
-        try {
-          const page = await findDuplicateCases(db, { ...filter, cursor, limit: MAX_CASES_PER_PAGE, details: false });
-          // A download the client gave up on has no one to tell.
-          if (cancelled) return;
-          const first = page.cases[0];
-          // Newest first, each page older than the last: a cursor that failed to move on would write the list again, forever.
-          if (last && first && !isOlder(first, last)) throw new Error("the duplicate cases' cursor did not move past the previous page");
-          if (page.cases.length > 0) controller.enqueue(encoder.encode(page.cases.map((c) => duplicateCaseLines(c, time, timeZone)).join("")));
-          last = page.cases.at(-1) ?? last;
-          cursor = page.nextCursor;
-          if (!cursor) controller.close();
-        } catch (error) {
-          if (cancelled) return;
-          onError?.(error);
-          controller.error(error);
-        }
+  return csvStream(
+    DUPLICATE_CSV_COLUMNS,
+    async () => ({
+      async next() {
+        const page = await findDuplicateCases(db, { ...filter, cursor, limit: MAX_CASES_PER_PAGE, details: false });
+        const first = page.cases[0];
+        // Newest first, each page older than the last: a cursor that failed to move on would write the list again, forever.
+        if (last && first && !isOlder(first, last)) throw new Error("the duplicate cases' cursor did not move past the previous page");
+        last = page.cases.at(-1) ?? last;
+        cursor = page.nextCursor;
+        return { lines: page.cases.map((c) => duplicateCaseLines(c, time, timeZone)).join(""), done: !cursor };
       },
-      cancel() {
-        cancelled = true;
-      },
-    },
-    // One chunk of buffer, as the transactions export: the next page is read only when the client has taken the last one.
-    { highWaterMark: 1 },
+    }),
+    onError,
   );
 }

@@ -1,7 +1,8 @@
 import type { Db } from "@/lib/db/client";
 import { wallClockFormat } from "@/lib/time";
-import { csvField, csvLine } from "./csv-field";
-import { openTransactionReader, type TransactionExportRow, type TransactionRowReader } from "./find-transactions";
+import { csvStream } from "@/lib/csv-stream";
+import { csvField } from "./csv-field";
+import { openTransactionReader, type TransactionExportRow } from "./find-transactions";
 import type { TransactionQuery } from "./transaction-filters";
 
 // The filtered list as CSV, every page of it, in constant memory: the stream
@@ -46,56 +47,22 @@ export type CsvStreamOptions = {
 
 /** Every row the query's filters and sort select (its page and page size are ignored), as CSV bytes. */
 export function streamTransactionsCsv(db: Db, query: TransactionQuery, timeZone: string, options: CsvStreamOptions = {}): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   const time = wallClockFormat(timeZone);
   const zoneField = csvField(timeZone);
   const batchSize = options.batchSize ?? CSV_BATCH_SIZE;
-  let started = false;
-  let reader: TransactionRowReader | null = null;
-  let done = false;
-  let cancelled = false;
-
-  const finish = async (failure?: unknown) => {
-    done = true;
-    await reader?.close(failure);
-  };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          if (!started) {
-            started = true;
-            controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
-            return;
-          }
-          // Opened once the header has been taken (a stream nobody reads opens nothing).
-          if (!reader) {
-            reader = await openTransactionReader(db, query, timeZone, { idleTimeoutMs: options.idleTimeoutMs });
-            if (done) return void (await reader.close());
-          }
+  return csvStream(
+    CSV_COLUMNS,
+    async () => {
+      const reader = await openTransactionReader(db, query, timeZone, { idleTimeoutMs: options.idleTimeoutMs });
+      return {
+        async next() {
           const rows = await reader.read(batchSize);
-          if (done) return;
-          if (rows.length > 0) controller.enqueue(encoder.encode(rows.map((row) => csvRow(row, time, zoneField)).join("")));
-          if (rows.length < batchSize) {
-            await finish();
-            if (!cancelled) controller.close();
-          }
-        } catch (error) {
-          await finish(error);
-          // A download the client gave up on has no one to tell.
-          if (cancelled) return;
-          // The 200 and the header are already sent: failing the stream makes the download fail visibly instead of ending short.
-          options.onError?.(error);
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        cancelled = true;
-        await finish();
-      },
+          // A batch shorter than asked is the last.
+          return { lines: rows.map((row) => csvRow(row, time, zoneField)).join(""), done: rows.length < batchSize };
+        },
+        close: (failure) => reader.close(failure),
+      };
     },
-    // One chunk of buffer: the next batch is read only when the client has taken the last one.
-    { highWaterMark: 1 },
+    options.onError,
   );
 }
