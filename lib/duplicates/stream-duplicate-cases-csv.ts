@@ -43,7 +43,7 @@ function flaggedBy(c: DuplicateCaseSummary): string {
 }
 
 /** The case's lines: one per overpaid currency, amounts written as the page writes them. */
-export function duplicateCaseLines(c: DuplicateCaseSummary, time: Intl.DateTimeFormat, timeZone: string): string {
+function duplicateCaseLines(c: DuplicateCaseSummary, time: Intl.DateTimeFormat, timeZone: string): string {
   const overpaid = c.overpaid.length > 0 ? c.overpaid : [null];
   return overpaid
     .map((o) =>
