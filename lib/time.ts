@@ -3,6 +3,21 @@
 
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 
+/** Date.toISOString() for the years PostgreSQL and the ledger know: how a page cursor writes a time. */
+const WRITTEN_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The instant a page cursor names, when it is one this server could have
+ * written (Date.toISOString(), read back exactly): Date would take 30 February
+ * for 1 March, and PostgreSQL refuses year 0, so a forged cursor would fail the
+ * page's query instead of being ignored.
+ */
+export function instantFromCursor(text: string): Date | null {
+  if (!WRITTEN_INSTANT.test(text)) return null;
+  const instant = new Date(text);
+  return !Number.isNaN(instant.getTime()) && instant.toISOString() === text && instant.getUTCFullYear() >= 1 ? instant : null;
+}
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { instantFromCursor } from "@/lib/time";
 
 // Orders paid more than once, one DuplicateCase each, newest first, paged by
 // keyset on (openedAt, id) so a long history never needs a count or an offset.
@@ -90,8 +91,8 @@ export function decodeCursor(value: string | null | undefined): Cursor | null {
     if (!Array.isArray(parsed) || parsed.length !== 3) return null;
     const [direction, openedAt, id] = parsed as unknown[];
     if ((direction !== "next" && direction !== "prev") || typeof openedAt !== "string" || typeof id !== "string") return null;
-    const date = new Date(openedAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const date = instantFromCursor(openedAt);
+    if (!date || !/^[0-9a-f-]{36}$/i.test(id)) return null;
     return { direction, openedAt: date, id };
   } catch {
     return null;

@@ -1,4 +1,5 @@
 import { isUuid } from "@/lib/db/is-uuid";
+import { instantFromCursor } from "@/lib/time";
 import { SORT_KEYS, STATUSES, type SortKey, type TransactionQuery } from "./transaction-query-params";
 
 // A page of the transactions list begins after (or ends before) a row, named
@@ -20,16 +21,11 @@ export type ListCursor = KeysetPosition & { sort: SortKey; dir: "asc" | "desc" }
 const MAX_CURSOR_LENGTH = 1_200;
 // numeric(28, 8): what Decimal.toFixed() writes for the column, and nothing a cast could misread.
 const AMOUNT = /^-?\d{1,20}(\.\d{1,8})?$/;
-// Date.toISOString(), which is how a time cursor is written (the column keeps milliseconds).
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 function isSortValue(sort: SortKey, value: string): boolean {
   switch (sort) {
-    case "time": {
-      // Written back exactly as read: Date would take 30 February for 1 March, and PostgreSQL refuses it, as it does year 0.
-      const instant = new Date(value);
-      return INSTANT.test(value) && !Number.isNaN(instant.getTime()) && instant.toISOString() === value && instant.getUTCFullYear() >= 1;
-    }
+    case "time":
+      return instantFromCursor(value) !== null;
     case "amount":
       return AMOUNT.test(value);
     case "status":

@@ -338,6 +338,14 @@ describe.each(backends)("duplicate payments (%s)", (backend) => {
     expect(back.cases.map((found) => found.id)).toEqual(firstPage.cases.map((found) => found.id));
     expect(back.prevCursor).toBeNull();
 
+    // A forged cursor naming a time this server never wrote (year 0, which PostgreSQL refuses; 30 February) is the
+    // first page, not a failed query.
+    for (const time of ["0000-01-01T00:00:00.000Z", "2024-02-30T00:00:00.000Z"]) {
+      const forged = Buffer.from(JSON.stringify(["next", time, "0190f000-0000-7000-8000-000000000000"])).toString("base64url");
+      const page = await findDuplicateCases(db, { status: "open", provider: "paycools", limit: 2, cursor: forged });
+      expect(page.cases.map((found) => found.id), time).toEqual(firstPage.cases.map((found) => found.id));
+    }
+
     const resolved = await findDuplicateCases(db, { status: "resolved" });
     expect(resolved.cases.length).toBeGreaterThan(0);
     for (const found of resolved.cases) expect(found.state).toBe("resolved");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { zonedLocalTimeToUtc } from "@/lib/time";
+import { instantFromCursor, zonedLocalTimeToUtc } from "@/lib/time";
 
 const iso = (text: string, zone: string) => zonedLocalTimeToUtc(text, zone)?.toISOString() ?? null;
 
@@ -70,5 +70,15 @@ describe("zonedLocalTimeToUtc", () => {
     "1672540686",
   ])("refuses the wrong format %j", (text) => {
     expect(zonedLocalTimeToUtc(text, "Asia/Jakarta")).toBeNull();
+  });
+});
+
+describe("instantFromCursor", () => {
+  it("reads back only a time Date.toISOString() wrote, in a year PostgreSQL has", () => {
+    expect(instantFromCursor("2026-11-22T07:30:48.613Z")?.getTime()).toBe(Date.UTC(2026, 10, 22, 7, 30, 48, 613));
+    expect(instantFromCursor("0001-01-01T00:00:00.000Z")?.getUTCFullYear()).toBe(1);
+    for (const text of ["0000-01-01T00:00:00.000Z", "2024-02-30T00:00:00.000Z", "2026-11-22 07:30", "2026-11-22T07:30:48Z", "+010000-01-01T00:00:00.000Z", "-000001-01-01T00:00:00.000Z", ""]) {
+      expect(instantFromCursor(text), text).toBeNull();
+    }
   });
 });
