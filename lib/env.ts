@@ -51,6 +51,20 @@ const envSchema = z.object({
     .min(1, "REFUSED_DELIVERY_RETENTION_DAYS must be at least 1")
     .max(3650, "REFUSED_DELIVERY_RETENTION_DAYS must be at most 3650 (ten years)")
     .default(30),
+  /** Refusals no signature vouched for that are recorded per sender and minute; past it they are answered as before but not kept. */
+  WEBHOOK_REFUSALS_PER_MINUTE: z.coerce
+    .number({ error: "WEBHOOK_REFUSALS_PER_MINUTE must be a whole number" })
+    .int("WEBHOOK_REFUSALS_PER_MINUTE must be a whole number")
+    .min(1, "WEBHOOK_REFUSALS_PER_MINUTE must be at least 1: a refusal is how a misconfigured key is seen")
+    .max(1_000_000)
+    .default(30),
+  /** Bytes of body and headers those recorded refusals may take per sender and minute (the last one may go past it). */
+  WEBHOOK_REFUSAL_BYTES_PER_MINUTE: z.coerce
+    .number({ error: "WEBHOOK_REFUSAL_BYTES_PER_MINUTE must be a whole number of bytes" })
+    .int("WEBHOOK_REFUSAL_BYTES_PER_MINUTE must be a whole number of bytes")
+    .min(1_024, "WEBHOOK_REFUSAL_BYTES_PER_MINUTE must be at least 1024")
+    .max(1_073_741_824)
+    .default(262_144),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });

@@ -23,6 +23,8 @@ const port = Number(process.env.E2E_PORT || 3210);
 const baseURL = `http://localhost:${port}`;
 const runDir = process.env[RUN_DIR_VARIABLE] || path.join(tmpdir(), `payhook-e2e-${randomBytes(4).toString("hex")}`);
 const SIGN_IN = { maxFailures: 5, windowMinutes: 15 };
+/** The production default (lib/env.ts), set so the limit is the one the test relies on. */
+const REFUSALS_PER_MINUTE = 30;
 
 const startedAt = Date.now();
 const log = (message: string) => console.log(`[e2e-server +${((Date.now() - startedAt) / 1000).toFixed(1)}s] ${message}`);
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
       managed: { email: users.managed.email, password: users.managed.password, id: database.userIds[users.managed.email]! },
     },
     signIn: SIGN_IN,
+    refusalsPerMinute: REFUSALS_PER_MINUTE,
     cronSecret: randomBytes(32).toString("hex"),
     privateKeys: Object.fromEntries(
       Object.entries(keys).map(([provider, pair]) => [provider, pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString()]),
@@ -146,6 +149,8 @@ async function main(): Promise<void> {
     REFUSED_DELIVERY_RETENTION_DAYS: "30",
     SIGN_IN_MAX_FAILURES: String(SIGN_IN.maxFailures),
     SIGN_IN_WINDOW_MINUTES: String(SIGN_IN.windowMinutes),
+    WEBHOOK_REFUSALS_PER_MINUTE: String(REFUSALS_PER_MINUTE),
+    WEBHOOK_REFUSAL_BYTES_PER_MINUTE: "262144",
   };
   log(`next start on ${baseURL}`);
   const { exited } = run(["start", "--port", String(port)], appEnv);

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { describeError } from "@/lib/describe-error";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/webhooks/json-response";
-import { pruneRefusedDeliveries, retentionCutoff } from "./prune-refused-deliveries";
+import { pruneRefusedDeliveries, REFUSAL_WINDOW_RETENTION_MS, retentionCutoff } from "./prune-refused-deliveries";
 
 // The retention job for refused deliveries, framework-free: Request in,
 // Response out. A scheduler calls it with the shared secret as a bearer token
@@ -20,6 +20,7 @@ export type PruneRequestDeps = {
   secret: () => string | undefined;
   retentionDays: () => number;
   batchSize?: number;
+  windowBatchSize?: number;
   timeBudgetMs?: number;
 };
 
@@ -63,16 +64,20 @@ export async function handlePruneRequest(request: Request, deps: PruneRequestDep
   }
 
   const retentionDays = deps.retentionDays();
-  const cutoff = retentionCutoff(deps.now(), retentionDays);
+  const now = deps.now();
+  const cutoff = retentionCutoff(now, retentionDays);
   try {
     const db = await deps.db();
     const result = await pruneRefusedDeliveries(db, {
       cutoff,
+      windowsCutoff: new Date(now.getTime() - REFUSAL_WINDOW_RETENTION_MS),
       batchSize: deps.batchSize,
+      windowBatchSize: deps.windowBatchSize,
       timeBudgetMs: deps.timeBudgetMs,
     });
     console.info(
       `[cron:prune-deliveries] deleted ${result.deleted} refused deliveries received before ${cutoff.toISOString()}` +
+        ` and ${result.refusalWindowsDeleted} counts of refusals per sender and minute` +
         (result.complete ? "" : "; more remain, the next run goes on"),
     );
     return Response.json({ ...result, cutoff: cutoff.toISOString(), retentionDays }, { headers: { "Cache-Control": "no-store" } });

@@ -2,6 +2,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { describeError } from "@/lib/describe-error";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
+import { claimRefusalRecord, notRecordedNote, recordedBytes, refusalLimits, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider, providers } from "@/lib/providers/registry";
@@ -28,6 +29,8 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const UNVERIFIED_BODY_BYTES = 64 * 1024;
 const RETRY_AFTER_SECONDS = "30";
+/** Set on a refusal that went past its sender's limits and was not recorded. */
+export const NOT_RECORDED_HEADER = "Payhook-Refusal-Not-Recorded";
 /** Past this, a database that stopped answering is treated as away: 503, and the provider retries. */
 export const DATABASE_DEADLINE_MS = 4_000;
 
@@ -35,6 +38,8 @@ export type WebhookDeps = {
   db: () => Promise<Db>;
   findProvider: (name: string) => ProviderAdapter | undefined;
   now: () => Date;
+  /** How many unverified refusals, and how many bytes of them, are recorded per sender and minute (the environment's by default). */
+  refusalLimits?: () => RefusalLimits;
 };
 
 const defaultDeps: WebhookDeps = { db: getDb, findProvider, now: () => new Date() };
@@ -69,6 +74,7 @@ export async function handleWebhook(request: Request, providerName: string, deps
     bodyTruncated: false,
   };
 
+  const limits = deps.refusalLimits ?? refusalLimits;
   const reject = async (rejection: Rejection, headers?: HeadersInit): Promise<Response> => {
     // Only a verified signature vouches for a body. One refused for want of a key is capped too (every real
     // notification fits, so reprocessing still has it whole): an unused provider's route is no way around the cap.
@@ -77,10 +83,25 @@ export async function handleWebhook(request: Request, providerName: string, deps
         ? delivery
         : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
     try {
-      await withDeadline(
-        deps.db().then((db) => recordRejectedDelivery(db, kept, rejection)),
+      const notRecorded = await withDeadline(
+        deps.db().then(async (db) => {
+          // A refusal no signature vouched for counts against its sender's minute (lib/deliveries/refusal-budget.ts).
+          if (rejection.signatureValid !== true) {
+            const current = limits();
+            const claim = await claimRefusalRecord(db, kept.sourceIp, recordedBytes(kept.body, kept.headers), kept.receivedAt, current);
+            if (!claim.record) return notRecordedNote(claim, current);
+          }
+          await recordRejectedDelivery(db, kept, rejection);
+          return undefined;
+        }),
         DATABASE_DEADLINE_MS,
       );
+      // Answered as any refusal, so a provider retries on its own schedule; the sender is told it was not kept.
+      if (notRecorded) {
+        const marked = new Headers(headers);
+        marked.set(NOT_RECORDED_HEADER, "true");
+        return errorResponse(rejection.httpStatus, rejection.errorCode, rejection.reason + notRecorded, marked);
+      }
     } catch (error) {
       // The refusal stands either way; only its record is missing.
       console.error(`[webhook:${provider.name}] could not record a rejected delivery`, describeError(error));

@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
+import pg from "pg";
 import { expect, test } from "./support/fixtures";
+import { ownSenderAddress } from "./support/sender";
 
 // The deliveries list as a provider's integration engineer uses it: a refused
 // request is there with its reason, and the filters are worked from the keyboard.
@@ -10,7 +12,10 @@ const outcomeFilter = (page: Page) => page.getByRole("combobox", { name: "Outcom
 test("a refused request is listed with its reason; filtering keeps the keyboard's place", async ({ page, ledger }) => {
   await ledger.send("paycools");
   // No signature at all: refused 401 and kept as a delivery.
-  const refused = await page.request.post("/api/webhooks/paycools", { data: '{"param":"unsigned"}', headers: { "content-type": "application/json" } });
+  const refused = await page.request.post("/api/webhooks/paycools", {
+    data: '{"param":"unsigned"}',
+    headers: { "content-type": "application/json", "x-forwarded-for": ownSenderAddress() },
+  });
   expect(refused.status()).toBe(401);
 
   await page.goto("/deliveries");
@@ -31,7 +36,7 @@ test("a search by order id finds its deliveries and the refusals whose body name
   // Unsigned, naming the same order: refused, and kept with the body that names it.
   const refused = await page.request.post("/api/webhooks/paycools", {
     data: JSON.stringify({ param: JSON.stringify({ mchOrderId: sent.orderId }) }),
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-forwarded-for": ownSenderAddress() },
   });
   expect(refused.status()).toBe(401);
 
@@ -50,4 +55,46 @@ test("a search by order id finds its deliveries and the refusals whose body name
   await expect(page).toHaveURL((url) => url.searchParams.get("q") === sent.orderId && url.searchParams.get("outcome") === "accepted");
   await expect(rows).toHaveCount(1);
   await expect(rows.nth(0)).toContainText(/accepted/i);
+});
+
+test("a sender past the refusal limit is answered as before but not recorded, and the list says how many and from whom", async ({ page, run }) => {
+  const address = ownSenderAddress();
+  const forged = () =>
+    page.request.post("/api/webhooks/payermax", {
+      data: JSON.stringify({ merchantNo: "M", data: {} }),
+      headers: { "content-type": "application/json", sign: "bm90IGEgc2lnbmF0dXJl", "x-forwarded-for": address },
+    });
+  // Sent until two are not recorded: a minute that turns in between counts afresh.
+  const sent: { status: number; notRecorded: boolean }[] = [];
+  let last;
+  do {
+    last = await forged();
+    sent.push({ status: last.status(), notRecorded: last.headers()["payhook-refusal-not-recorded"] === "true" });
+  } while (sent.filter((one) => one.notRecorded).length < 2 && sent.length < 3 * run.refusalsPerMinute + 2);
+  // Every one answered alike, as a refusal of its signature; the first of the minute's were recorded.
+  expect(sent.filter((one) => one.notRecorded)).toHaveLength(2);
+  expect(sent.every((one) => one.status === 401)).toBe(true);
+  expect(sent.slice(0, run.refusalsPerMinute).every((one) => !one.notRecorded)).toBe(true);
+  const { error } = (await last.json()) as { error: { code: string; message: string } };
+  expect(error.code).toBe("signature_invalid");
+  // The /64 the address belongs to is who the limit counts.
+  const block = `${address.split(":").slice(0, 4).join(":")}::/64`;
+  expect(error.message).toContain(`(not recorded: ${block} reached the ${run.refusalsPerMinute} refusals a minute`);
+
+  if (run.databaseUrl) {
+    // Not recorded means not kept: every refusal from the address but the two.
+    const database = new pg.Client({ connectionString: run.databaseUrl });
+    await database.connect();
+    try {
+      const { rows } = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM deliveries WHERE source_ip = $1", [address]);
+      expect(rows[0]!.n).toBe(sent.length - 2);
+    } finally {
+      await database.end();
+    }
+  }
+
+  await page.goto("/deliveries");
+  const note = page.getByRole("note", { name: "Refusals not recorded" });
+  await expect(note).toContainText("were not recorded");
+  await expect(note.getByRole("listitem").filter({ hasText: block })).toContainText("2 not recorded");
 });

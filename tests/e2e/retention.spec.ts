@@ -1,5 +1,6 @@
 import pg from "pg";
 import { expect, test } from "./support/fixtures";
+import { ownSenderAddress } from "./support/sender";
 
 // The retention job for refused deliveries, as a scheduler calls it (Vercel Cron
 // Jobs: GET with the CRON_SECRET as a bearer token), and what an integration
@@ -34,7 +35,10 @@ test("a refused, unsigned request shows when it will go, and is gone once past i
   test.skip(!run.databaseUrl, "ages a delivery in the run's PostgreSQL database; the embedded database is the server's own");
   const marker = `retention-${Date.now()}`;
   // A webhook ignores the page's session: only a signature counts, and this request has none.
-  const refused = await page.request.post("/api/webhooks/paycools", { data: JSON.stringify({ param: marker }), headers: { "content-type": "application/json" } });
+  const refused = await page.request.post("/api/webhooks/paycools", {
+    data: JSON.stringify({ param: marker }),
+    headers: { "content-type": "application/json", "x-forwarded-for": ownSenderAddress() },
+  });
   expect(refused.status()).toBe(401);
 
   const database = new pg.Client({ connectionString: run.databaseUrl! });

@@ -73,7 +73,9 @@ describe.each(backends)("hostile input at the webhook handler on %s", (backend) 
   let deps: WebhookDeps;
 
   beforeAll(async () => {
-    deps = { db: async () => database.db, findProvider, now: () => new Date() };
+    // Every refusal is judged by what was recorded of it, so none may go past the limit on recording refusals
+    // per sender and minute (tests/integration/refusal-limits.test.ts tests that limit).
+    deps = { db: async () => database.db, findProvider, now: () => new Date(), refusalLimits: () => ({ perMinute: 1_000_000, bytesPerMinute: 1_073_741_824 }) };
   });
 
   it(`holds every rule for ${RUNS} generated requests (seed ${SEED})`, async () => {

@@ -85,17 +85,24 @@ describe.each(backends)("the retention job for refused deliveries (%s)", (backen
     // A day inside the retention period.
     expect(await send(db, "paycools", webhookRequest("paycools", signFor("paycools", paycoolsParam(), stranger.privateKey)), daysAgo(29))).toBe(401);
 
+    // An hour ago: its count of refusals per sender and minute is younger than the two days those are kept.
+    expect(await send(db, "paycools", webhookRequest("paycools", null), daysAgo(0, -60))).toBe(401);
+
     const before = await deliveriesLeft(db);
-    expect(before).toHaveLength(8);
+    expect(before).toHaveLength(9);
 
     // One row per batch, so the loop runs five times (four deleted, then an empty batch), each starting where the last
     // ended: the kept refusal between them (payload_invalid, signed) is passed over, not deleted.
     const first = await prune(db, { batchSize: 1 });
     expect(first).toEqual({
       status: 200,
-      body: { deleted: 4, complete: true, cutoff: daysAgo(30).toISOString(), retentionDays: 30 },
+      // The counts of refusals per sender and minute older than two days go too, in batches of their own: the
+      // minutes of the three unverified refusals sent through the handler 40 days ago and of the one 29 days ago.
+      body: { deleted: 4, complete: true, refusalWindowsDeleted: 4, cutoff: daysAgo(30).toISOString(), retentionDays: 30 },
     });
-    expect(await deliveriesLeft(db)).toEqual(["40d accepted", "40d duplicate", "40d rejected payload_invalid", "29d rejected signature_invalid"]);
+    const windowsLeft = await db.$queryRaw<{ starts_at: Date }[]>`SELECT starts_at FROM refusal_windows`;
+    expect(windowsLeft.map((row) => row.starts_at.toISOString())).toEqual([daysAgo(0, -60).toISOString()]);
+    expect(await deliveriesLeft(db)).toEqual(["40d accepted", "40d duplicate", "40d rejected payload_invalid", "29d rejected signature_invalid", "0d rejected signature_missing"]);
     // The payment and its event are untouched.
     const [ledger] = await db.$queryRaw<{ transactions: number; events: number }[]>`
       SELECT (SELECT count(*)::int FROM transactions) AS transactions, (SELECT count(*)::int FROM events) AS events`;
@@ -104,15 +111,33 @@ describe.each(backends)("the retention job for refused deliveries (%s)", (backen
     // Nothing more to do: a second run deletes nothing.
     expect((await prune(db)).body).toMatchObject({ deleted: 0, complete: true });
     // A shorter retention period reaches the younger refusal.
-    expect((await prune(db, { retentionDays: () => 28 })).body).toMatchObject({ deleted: 1, complete: true, retentionDays: 28 });
+    expect((await prune(db, { retentionDays: () => 28 })).body).toMatchObject({ deleted: 1, complete: true, refusalWindowsDeleted: 0, retentionDays: 28 });
   });
 
   it("stops when its time budget runs out and says more remain; the next run goes on", async () => {
     for (let i = 0; i < 3; i++) {
       expect(await send(db, "paycools", webhookRequest("paycools", null), daysAgo(60, i))).toBe(401);
     }
-    expect((await prune(db, { batchSize: 1, timeBudgetMs: 0 })).body).toMatchObject({ deleted: 1, complete: false });
-    expect((await prune(db, { batchSize: 1 })).body).toMatchObject({ deleted: 2, complete: true });
+    // The counts of those refusals (a minute each) go first, in one batch of their own.
+    expect((await prune(db, { batchSize: 1, timeBudgetMs: 0 })).body).toMatchObject({ deleted: 1, complete: false, refusalWindowsDeleted: 3 });
+    expect((await prune(db, { batchSize: 1 })).body).toMatchObject({ deleted: 2, complete: true, refusalWindowsDeleted: 0 });
+  });
+
+  it("deletes the counts of refusals first, and a run out of time with them leaves the refusals to the next", async () => {
+    for (let i = 0; i < 3; i++) {
+      await db.$executeRaw`INSERT INTO refusal_windows (source_ip, starts_at, refused, recorded, recorded_bytes, last_recorded)
+                           VALUES (${`192.0.2.${i}`}, ${daysAgo(10, i)}::timestamptz, 5, 5, 500, true)`;
+    }
+    expect(await send(db, "paycools", webhookRequest("paycools", null), daysAgo(50))).toBe(401);
+    // Counts older than the two days they are kept (the first test left a younger one).
+    const windowsLeft = async () =>
+      (await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM refusal_windows WHERE starts_at < ${daysAgo(2)}::timestamptz`)[0]!.n;
+    // Four (three above and the refusal's own minute): one batch of one, then out of time before the refusals.
+    expect(await windowsLeft()).toBe(4);
+    expect((await prune(db, { windowBatchSize: 1, timeBudgetMs: 0 })).body).toMatchObject({ deleted: 0, complete: false, refusalWindowsDeleted: 1 });
+    expect(await windowsLeft()).toBe(3);
+    expect((await prune(db, { windowBatchSize: 1 })).body).toMatchObject({ deleted: 1, complete: true, refusalWindowsDeleted: 3 });
+    expect(await windowsLeft()).toBe(0);
   });
 });
 

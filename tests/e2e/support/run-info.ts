@@ -23,6 +23,8 @@ export type RunInfo = {
     managed: Credentials & { id: string };
   };
   signIn: { maxFailures: number; windowMinutes: number };
+  /** Refusals no signature vouched for that the server records per sender address and minute. */
+  refusalsPerMinute: number;
   /** The server's CRON_SECRET, the bearer token of its scheduled jobs. */
   cronSecret: string;
   /** PKCS#8 PEM private keys whose public halves the server verifies with. */

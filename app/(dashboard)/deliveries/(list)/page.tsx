@@ -2,15 +2,21 @@ import { DeliveriesFilters } from "@/components/deliveries/deliveries-filters";
 import { deliveriesHref } from "@/components/deliveries/deliveries-href";
 import { DeliveriesPagination } from "@/components/deliveries/deliveries-pagination";
 import { DeliveriesTable } from "@/components/deliveries/deliveries-table";
+import { UnrecordedRefusalsNote } from "@/components/deliveries/unrecorded-refusals-note";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireUser } from "@/lib/auth/session";
 import { getDb } from "@/lib/db/client";
+import { describeError } from "@/lib/describe-error";
 import { deliveriesQuerySchema, findDeliveries, SEARCH_MATCH_LIMIT } from "@/lib/deliveries/find-deliveries";
+import { findUnrecordedRefusals, refusalLimits } from "@/lib/deliveries/refusal-budget";
 import { preferredTimeZone } from "@/lib/preferences/time-zone";
 import { providers } from "@/lib/providers/registry";
 
 export const dynamic = "force-dynamic";
+
+/** How far back the page reports refusals that went past their sender's limits and were not recorded. */
+const UNRECORDED_HOURS = 24;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -20,7 +26,14 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
   await requireUser(deliveriesHref(filters));
 
   const [db, timeZone] = await Promise.all([getDb(), preferredTimeZone()]);
-  const page = await findDeliveries(db, query);
+  const [page, unrecorded] = await Promise.all([
+    findDeliveries(db, query),
+    // The list matters more than the note: a failure of the note's query leaves the page without it.
+    findUnrecordedRefusals(db, new Date(Date.now() - UNRECORDED_HOURS * 60 * 60 * 1000)).catch((error: unknown) => {
+      console.error("[deliveries] could not read the refusals not recorded", describeError(error));
+      return null;
+    }),
+  ]);
   const filtered = Boolean(query.q || query.provider || query.outcome || query.errorCode);
   const paged = Boolean(query.after || query.before);
 
@@ -30,6 +43,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
         title="Deliveries"
         description="Every request the webhook routes received, rejected ones included, newest first. Open one to see its headers and body exactly as stored."
       />
+      {unrecorded ? <UnrecordedRefusalsNote unrecorded={unrecorded} limits={refusalLimits()} hours={UNRECORDED_HOURS} timeZone={timeZone} /> : null}
       <DeliveriesFilters
         key={deliveriesHref(filters)}
         values={filters}

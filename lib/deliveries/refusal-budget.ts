@@ -1,0 +1,183 @@
+import { isIPv4, isIPv6 } from "node:net";
+import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { getEnv } from "@/lib/env";
+
+// A sender without a key can post refusals at will, and each one kept is a row
+// of up to 64 KiB of body. So refusals that no signature vouched for (the ones
+// the retention job deletes) are counted per sender and minute, in the
+// database, so the count holds across every instance: past the limits the
+// refusal is still answered as before (its own status, code and headers) but
+// not recorded. A refusal a signature verified comes from the provider and is
+// always recorded (it may be the only record of a payment). Nothing
+// acknowledged is affected.
+
+export type RefusalLimits = {
+  /** Refusals recorded per sender and minute. */
+  perMinute: number;
+  /** Bytes (body and headers) recorded per sender and minute: a refusal is recorded while the minute is under it. */
+  bytesPerMinute: number;
+};
+
+const WINDOW_MS = 60_000;
+/** The sender a refusal is counted under when the platform reported no address: no address is empty. */
+export const NO_ADDRESS = "";
+/** How those senders are named to people. */
+export const NO_ADDRESS_LABEL = "senders without a reported address";
+
+export function refusalLimits(): RefusalLimits {
+  const env = getEnv();
+  return { perMinute: env.WEBHOOK_REFUSALS_PER_MINUTE, bytesPerMinute: env.WEBHOOK_REFUSAL_BYTES_PER_MINUTE };
+}
+
+/** The minute `now` falls in, in UTC. */
+export function windowStart(now: Date): Date {
+  return new Date(Math.floor(now.getTime() / WINDOW_MS) * WINDOW_MS);
+}
+
+/** The eight groups of an IPv6 address, or undefined (`::` expanded, a trailing IPv4 part as two groups). */
+function ipv6Groups(address: string): number[] | undefined {
+  let text = address;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail, extra] = text.split("::");
+  if (extra !== undefined) return undefined;
+  const part = (side: string) => (side === "" ? [] : side.split(":").map((group) => parseInt(group, 16)));
+  const front = part(head);
+  const back = tail === undefined ? [] : part(tail);
+  const missing = 8 - front.length - back.length;
+  if (missing < 0 || (tail === undefined && missing !== 0)) return undefined;
+  return [...front, ...Array<number>(missing).fill(0), ...back];
+}
+
+/**
+ * Who a refusal is counted against (a port the platform added left out): an IPv4 address as it is; an IPv6 address
+ * by its /64, the block one subscriber or server is given (counting each of
+ * its 2^64 addresses apart would let one sender rotate past any limit); an
+ * IPv4 address written as IPv6 (::ffff:a.b.c.d) as IPv4; anything else the
+ * platform reported, as it is.
+ */
+export function refusalSender(sourceIp: string | null): string {
+  if (!sourceIp) return NO_ADDRESS;
+  // Some platforms add the client's port: "[2001:db8::1]:443", "203.0.113.7:5678".
+  const address = (/^\[([^\]]+)\](?::\d+)?$/.exec(sourceIp)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(sourceIp)?.[1] ?? sourceIp).replace(/%.*$/, "");
+  if (isIPv4(address)) return address;
+  if (!isIPv6(address)) return sourceIp;
+  const groups = ipv6Groups(address.toLowerCase());
+  if (!groups) return sourceIp;
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join(".");
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(":")}::/64`;
+}
+
+export type RefusalClaim =
+  | { record: true }
+  | {
+      record: false;
+      /** Which limit the minute had reached. */
+      reached: "count" | "bytes";
+      /** The sender the refusal was counted against (an IPv6 address's /64). */
+      sender: string;
+      /** When the sender's refusals are recorded again: the next minute. */
+      recordedAgainAt: Date;
+    };
+
+/**
+ * Counts one unverified refusal against its sender's minute, and says whether
+ * it may be recorded: while the minute has recorded fewer than `perMinute`
+ * refusals and fewer than `bytesPerMinute` bytes. One statement, under the
+ * row's lock, so refusals sent at once cannot all slip in under the limit. If
+ * recording then fails, the count stays one higher: the limit errs towards
+ * recording less, never more.
+ *
+ * Its commit does not wait for the disk (synchronous_commit off, for this
+ * transaction only): a sender's refusals queue on its minute's row, and each
+ * would otherwise hold the row through a flush, so a flood of refusals would
+ * pass one flush at a time. A crash can lose the last fraction of a second of
+ * counts, which lets a few more refusals be recorded; nothing else depends on it.
+ */
+export async function claimRefusalRecord(
+  db: Pick<Db, "$queryRaw" | "$executeRaw" | "$transaction">,
+  sourceIp: string | null,
+  bytes: number,
+  now: Date,
+  limits: RefusalLimits = refusalLimits(),
+): Promise<RefusalClaim> {
+  const startsAt = windowStart(now);
+  const sender = refusalSender(sourceIp).slice(0, 64);
+  // Whether the minute, as it stood before this refusal (an ON CONFLICT update reads the old row), has room for it.
+  const room = Prisma.sql`(w.recorded < ${limits.perMinute}::int AND w.recorded_bytes < ${limits.bytesPerMinute}::int)`;
+  const [, [row]] = await db.$transaction([
+    db.$executeRaw`SET LOCAL synchronous_commit = off`,
+    db.$queryRaw<{ last_recorded: boolean; recorded: number }[]>`
+      INSERT INTO refusal_windows AS w (source_ip, starts_at, refused, recorded, recorded_bytes, last_recorded, over_limit)
+      VALUES (${sender}, ${startsAt}::timestamptz, 1, 1, ${bytes}::int, true, false)
+      ON CONFLICT (source_ip, starts_at) DO UPDATE SET
+        refused = w.refused + 1,
+        recorded = w.recorded + (CASE WHEN ${room} THEN 1 ELSE 0 END),
+        recorded_bytes = w.recorded_bytes + (CASE WHEN ${room} THEN ${bytes}::int ELSE 0 END),
+        last_recorded = ${room},
+        over_limit = w.over_limit OR NOT ${room}
+      RETURNING last_recorded, recorded`,
+  ]);
+  if (row?.last_recorded === true) return { record: true };
+  return {
+    record: false,
+    reached: (row?.recorded ?? 0) >= limits.perMinute ? "count" : "bytes",
+    sender: sender === NO_ADDRESS ? NO_ADDRESS_LABEL : sender,
+    recordedAgainAt: new Date(startsAt.getTime() + WINDOW_MS),
+  };
+}
+
+/** The bytes a recorded refusal takes: its body as kept and its headers as stored. */
+export function recordedBytes(body: Uint8Array, headers: Record<string, string>): number {
+  return body.length + Buffer.byteLength(JSON.stringify(headers));
+}
+
+/** What a sender whose refusals went past the limits is told, after the refusal's own reason. */
+export function notRecordedNote(claim: Extract<RefusalClaim, { record: false }>, limits: RefusalLimits): string {
+  const limit =
+    claim.reached === "count"
+      ? `${limits.perMinute.toLocaleString("en-US")} refusals a minute`
+      : `${Math.round(limits.bytesPerMinute / 1024).toLocaleString("en-US")} KiB of refusals a minute`;
+  const from = claim.sender === NO_ADDRESS_LABEL ? "them" : "it";
+  return (
+    ` (not recorded: ${claim.sender} reached the ${limit} Payhook records from one sender; ` +
+    `refusals from ${from} are recorded again from ${claim.recordedAgainAt.toISOString()})`
+  );
+}
+
+export type UnrecordedSource = { sender: string; unrecorded: number; lastMinute: Date };
+export type UnrecordedRefusals = {
+  /** Refusals not recorded since `since`, from every sender. */
+  total: number;
+  /** How many senders they came from. */
+  senders: number;
+  /** The senders with the most, most first. */
+  top: UnrecordedSource[];
+};
+
+/** Refusals not recorded since `since`, by sender, the `limit` senders with the most first. Reads only minutes that went past the limits. */
+export async function findUnrecordedRefusals(db: Pick<Db, "$queryRaw">, since: Date, limit = 5): Promise<UnrecordedRefusals> {
+  // Sums as bigint: a day of a flood can pass what an int holds.
+  const rows = await db.$queryRaw<{ source_ip: string; unrecorded: bigint; last_minute: Date; total: bigint; senders: bigint }[]>`
+    SELECT source_ip, sum(refused - recorded)::bigint AS unrecorded, max(starts_at) AS last_minute,
+           sum(sum(refused - recorded)) OVER ()::bigint AS total, count(*) OVER ()::bigint AS senders
+    FROM refusal_windows
+    WHERE starts_at >= ${windowStart(since)}::timestamptz AND over_limit
+    GROUP BY source_ip
+    ORDER BY unrecorded DESC, source_ip
+    LIMIT ${limit}`;
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    senders: Number(rows[0]?.senders ?? 0),
+    top: rows.map((row) => ({ sender: row.source_ip, unrecorded: Number(row.unrecorded), lastMinute: row.last_minute })),
+  };
+}
