@@ -26,6 +26,9 @@ export type Scenario = {
 
 export type Picks = { orderId: string; vaNumber: string; detailId: string; from: string; to: string; deepCursor: string };
 
+/** One of the 128 addresses the fill's refusals come from (bench/fill/fill-sql.ts). */
+const BENCH_SENDER = "203.0.113.7";
+
 /** Rows before the deep page: page 2,001 at the default 50 a page. */
 const DEEP_ROWS = 100_000;
 
@@ -104,6 +107,12 @@ export function scenarios(picks: Picks, timeZone: string): Scenario[] {
       label: `Deliveries: search by merchant order id (${picks.orderId}; its transaction's deliveries and the bodies of the newest ${SEARCH_REFUSALS_READ.toLocaleString("en-US")} refusals)`,
       kind: "search",
       run: (db) => findDeliveries(db, deliveriesQuerySchema.parse({ q: picks.orderId })),
+    },
+    {
+      key: "sender-refusals",
+      label: `Deliveries: the refusals from one sender address (${BENCH_SENDER}), newest first`,
+      kind: "page",
+      run: (db) => findDeliveries(db, deliveriesQuerySchema.parse({ sender: BENCH_SENDER })),
     },
     {
       key: "duplicates",

@@ -39,7 +39,7 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const errorCodes = values.errorCode && !ERROR_CODES.includes(values.errorCode) ? [values.errorCode, ...ERROR_CODES] : ERROR_CODES;
-  const filtered = Boolean(values.q || values.provider || values.outcome || values.errorCode);
+  const filtered = Boolean(values.q || values.sender || values.provider || values.outcome || values.errorCode);
 
   const formRef = useRef<HTMLFormElement>(null);
   useRestoredFocus(formRef);
@@ -52,7 +52,10 @@ export function DeliveriesFilters({ values, providers }: { values: DeliveryFilte
       return typeof value === "string" && value !== "" ? value : undefined;
     };
     const q = read("q")?.trim();
-    startTransition(() => router.push(deliveriesHref({ q: q || undefined, provider: read("provider"), outcome: read("outcome"), errorCode: read("errorCode") })));
+    // The sender comes from a link (the page says so and offers to drop it): the form keeps it.
+    startTransition(() =>
+      router.push(deliveriesHref({ q: q || undefined, sender: values.sender, provider: read("provider"), outcome: read("outcome"), errorCode: read("errorCode") })),
+    );
   }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {

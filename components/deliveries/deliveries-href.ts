@@ -1,11 +1,12 @@
 // The deliveries list's URL for a set of filters and a page cursor; shared by
 // the server-rendered table and the client filter form.
 
-export type DeliveryFilterValues = { provider?: string; outcome?: string; errorCode?: string; q?: string };
+/** `sender`: refusals from this source address only. */
+export type DeliveryFilterValues = { provider?: string; outcome?: string; errorCode?: string; q?: string; sender?: string };
 
 export function deliveriesHref(values: DeliveryFilterValues, page: { after?: string; before?: string } = {}): string {
   const params = new URLSearchParams();
-  for (const key of ["q", "provider", "outcome", "errorCode"] as const) {
+  for (const key of ["q", "sender", "provider", "outcome", "errorCode"] as const) {
     const value = values[key];
     if (value) params.set(key, value);
   }

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import { StatusBadge } from "@/components/ui/status-badge";
-import type { DeliveryListRow } from "@/lib/deliveries/find-deliveries";
+import { isSenderFilter, type DeliveryListRow } from "@/lib/deliveries/find-deliveries";
 import { formatDateTime, PROVIDER_LABELS } from "@/lib/format";
+import { deliveriesHref } from "./deliveries-href";
 import { formatBytes, SignatureSummary } from "./signature-summary";
 
 const link = "text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-300";
@@ -56,7 +57,13 @@ export function DeliveriesTable({ rows, timeZone }: { rows: DeliveryListRow[]; t
               <td className="whitespace-nowrap px-3 py-2 text-xs text-slate-600">
                 <span className="font-mono">{row.method}</span> · {formatBytes(row.bodySize)}
                 {row.bodyTruncated ? " (truncated)" : ""}
-                <span className="block font-mono">{row.sourceIp ?? "no source IP"}</span>
+                {row.sourceIp && row.outcome === "rejected" && isSenderFilter(row.sourceIp) ? (
+                  <Link href={deliveriesHref({ sender: row.sourceIp })} className={`${link} block font-mono`} aria-label={`Refusals from ${row.sourceIp}`}>
+                    {row.sourceIp}
+                  </Link>
+                ) : (
+                  <span className="block font-mono">{row.sourceIp ?? "no source IP"}</span>
+                )}
               </td>
             </tr>
           ))}

@@ -1,13 +1,15 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { findProvider } from "@/lib/providers/registry";
 import { isUuid } from "@/lib/db/is-uuid";
+import { instantFromCursor } from "@/lib/time";
 import { SEARCH_MAX_LENGTH, SEARCH_MIN_LENGTH } from "./search-limits";
 
 // The deliveries list: newest first, filtered by provider, outcome and error
-// code, paged by keyset on (received_at, id) — the order of the deliveries'
-// main index — so page 1,000 costs what page 1 does and no COUNT is needed.
+// code, or to the refusals from one sender address, paged by keyset on
+// (received_at, id) — the order of the deliveries' main index, and of the
+// refusals' by sender — so page 1,000 costs what page 1 does and no COUNT is needed.
 // A search by order id finds the deliveries of the transactions it names, and
 // the recent refusals whose stored body holds it (those made no transaction to link).
 
@@ -28,9 +30,16 @@ export function encodeCursor(row: Cursor): string {
 
 function decodeCursor(value: string): Cursor | undefined {
   const [time, id] = Buffer.from(value, "base64url").toString("utf8").split("|");
-  const receivedAt = new Date(time ?? "");
-  if (!id || !isUuid(id) || Number.isNaN(receivedAt.getTime())) return undefined;
+  const receivedAt = instantFromCursor(time ?? "");
+  if (!id || !isUuid(id) || !receivedAt) return undefined;
   return { receivedAt, id };
+}
+
+const SENDER_PATTERN = /^[^\u0000-\u001f\u007f]+$/;
+
+/** Whether a stored source address can be the list's sender filter as it is (a link to its refusals). */
+export function isSenderFilter(sourceIp: string): boolean {
+  return sourceIp.length <= 64 && sourceIp.trim() === sourceIp && SENDER_PATTERN.test(sourceIp);
 }
 
 /** A blank or unusable parameter means "no filter", so an edited URL still shows a page. */
@@ -56,6 +65,8 @@ export const deliveriesQuerySchema = z.object({
   errorCode: optional(z.string().regex(/^[a-z0-9_]{1,64}$/)),
   /** An order id, the provider's transaction id or a VA number. */
   q: optional(z.string().trim().min(SEARCH_MIN_LENGTH).max(SEARCH_MAX_LENGTH)),
+  /** The refusals from this source address (as stored: the platform's first X-Forwarded-For address). */
+  sender: optional(z.string().trim().min(1).max(64).regex(SENDER_PATTERN)),
   /** Older than this row (the next page). */
   after: optional(cursor),
   /** Newer than this row (the previous page). */
@@ -135,14 +146,47 @@ async function findSearchedDeliveryIds(db: Db, text: string): Promise<{ ids: str
   return { ids, capped: rows.filter((row) => row.linked).length >= SEARCH_MATCH_LIMIT };
 }
 
+/**
+ * The ids of the page of a sender's refusals the query asks for (one more than
+ * a page, to tell whether another follows), through the index of refusals by
+ * sender. Its predicate is matched only by `outcome = 'rejected'` written in
+ * the statement: Prisma would send the outcome as a parameter, which the
+ * planner cannot prove the predicate from, and would walk every refusal.
+ */
+async function findSenderRefusalIds(db: Db, sender: string, query: DeliveriesQuery, take: number): Promise<string[]> {
+  const backwards = Boolean(query.before && !query.after);
+  const cursor = query.after ?? query.before;
+  const position = cursor
+    ? backwards
+      ? Prisma.sql`AND (received_at, id) > (${cursor.receivedAt}::timestamptz, ${cursor.id}::uuid)`
+      : Prisma.sql`AND (received_at, id) < (${cursor.receivedAt}::timestamptz, ${cursor.id}::uuid)`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM deliveries
+    WHERE outcome = 'rejected' AND source_ip = ${sender}
+      ${query.provider ? Prisma.sql`AND provider = ${query.provider}` : Prisma.empty}
+      ${query.errorCode ? Prisma.sql`AND error_code = ${query.errorCode}` : Prisma.empty}
+      ${position}
+    ORDER BY ${backwards ? Prisma.sql`received_at, id` : Prisma.sql`received_at DESC, id DESC`}
+    LIMIT ${take}`;
+  return rows.map((row) => row.id);
+}
+
 export async function findDeliveries(db: Db, query: DeliveriesQuery, pageSize = DELIVERIES_PAGE_SIZE): Promise<DeliveriesPage> {
+  // A sender's deliveries listed are its refusals (the index by sender holds only those): with another outcome, none.
+  if (query.sender && query.outcome && query.outcome !== "rejected") return { rows: [], newer: null, older: null };
   const searched = query.q ? await findSearchedDeliveryIds(db, query.q) : null;
   if (searched?.ids.length === 0) return { rows: [], newer: null, older: null };
+  // Without a search, the page's ids come through the index of refusals by sender; with one, the search's ids
+  // (a bounded number) are narrowed to the sender's refusals like any filter.
+  const fromSender = query.sender && !searched ? await findSenderRefusalIds(db, query.sender, query, pageSize + 1) : null;
   const filters: Prisma.DeliveryWhereInput = {
     ...(query.provider ? { provider: query.provider } : {}),
     ...(query.outcome ? { outcome: query.outcome } : {}),
     ...(query.errorCode ? { errorCode: query.errorCode } : {}),
-    ...(searched ? { id: { in: searched.ids } } : {}),
+    ...(query.sender ? { sourceIp: query.sender, outcome: "rejected" as const } : {}),
+    // An empty list of ids is an empty page, which keeps its way back (the cursor it came from).
+    AND: [...(searched ? [{ id: { in: searched.ids } }] : []), ...(fromSender ? [{ id: { in: fromSender } }] : [])],
   };
   const page = await findDeliveriesPage(db, query, filters, pageSize);
   return searched?.capped ? { ...page, searchCapped: true } : page;

@@ -29,6 +29,6 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 /** The caller's address as the platform reports it (Vercel sets x-forwarded-for). */
 export function sourceIpOf(headers: Headers): string | null {
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || headers.get("x-real-ip")?.trim();
-  return ip ? ip.slice(0, 64) : null;
+  const ip = (forwarded || headers.get("x-real-ip"))?.slice(0, 64).trim();
+  return ip ? ip : null;
 }

@@ -31,6 +31,28 @@ test("a refused request is listed with its reason; filtering keeps the keyboard'
   await expect(outcomeFilter(page)).toBeFocused();
 });
 
+test("a refusal's sender address lists every refusal from it, and the filters keep it until it is dropped", async ({ page }) => {
+  const address = ownSenderAddress();
+  for (const body of ['{"param":"first"}', '{"param":"second"}']) {
+    const refused = await page.request.post("/api/webhooks/paycools", { data: body, headers: { "content-type": "application/json", "x-forwarded-for": address } });
+    expect(refused.status()).toBe(401);
+  }
+  await page.goto("/deliveries?outcome=rejected");
+  await table(page).getByRole("link", { name: address }).first().click();
+  await expect(page).toHaveURL((url) => url.pathname === "/deliveries" && url.searchParams.get("sender") === address);
+  await expect(page.getByRole("note").filter({ hasText: "Refusals from" })).toContainText(`Refusals from ${address} only.`);
+  const rows = table(page).locator("tbody tr");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: address })).toHaveCount(2);
+
+  // Another filter keeps the sender; dropping it shows every sender again.
+  await page.getByRole("combobox", { name: "Provider" }).selectOption("payermax");
+  await expect(page).toHaveURL((url) => url.searchParams.get("sender") === address && url.searchParams.get("provider") === "payermax");
+  await expect(page.getByText("No deliveries match these filters")).toBeVisible();
+  await page.getByRole("link", { name: "Show every sender" }).click();
+  await expect(page).toHaveURL((url) => url.searchParams.get("sender") === null && url.searchParams.get("provider") === "payermax");
+});
+
 test("a search by order id finds its deliveries and the refusals whose body names it", async ({ page, ledger }) => {
   const sent = await ledger.send("paycools");
   // Unsigned, naming the same order: refused, and kept with the body that names it.

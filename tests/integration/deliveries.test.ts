@@ -139,6 +139,92 @@ describe.each(backends)("deliveries (%s)", (backend) => {
     expect(first.newer).toBeNull();
   });
 
+  it("lists the refusals from one sender address, newest first, paged by keyset, within the other filters", async () => {
+    const t = (second: number) => new Date(Date.UTC(2026, 2, 12, 9, 0, second));
+    const from = (address: string) => ({ "x-forwarded-for": address });
+    const forged = (provider: ProviderName) => signFor(provider, provider === "payermax" ? payermaxBody() : paycoolsParam(), stranger.privateKey);
+    const sender = "198.51.100.50";
+    // Five refusals from the sender (two providers), one of its notifications accepted, and a refusal from elsewhere.
+    for (const [i, provider] of (["paycools", "payermax", "paycools", "paycools", "payermax"] as const).entries()) {
+      expect((await send(db, provider, request(provider, forged(provider), from(sender)), t(i))).status).toBe(401);
+    }
+    expect((await send(db, "paycools", request("paycools", sign("paycools", paycoolsParam()), from(sender)), t(10))).status).toBe(200);
+    expect((await send(db, "paycools", request("paycools", forged("paycools"), from("198.51.100.51")), t(11))).status).toBe(401);
+
+    const times = async (params: Record<string, string>, pageSize?: number) =>
+      (await findDeliveries(db, parse(params), pageSize)).rows.map((r) => `${r.receivedAt.getUTCSeconds()}s ${r.provider} ${r.outcome}`);
+    expect(await times({ sender })).toEqual(["4s payermax rejected", "3s paycools rejected", "2s paycools rejected", "1s payermax rejected", "0s paycools rejected"]);
+    expect(await times({ sender, provider: "payermax" })).toEqual(["4s payermax rejected", "1s payermax rejected"]);
+    expect(await times({ sender, outcome: "rejected", errorCode: "signature_invalid", provider: "paycools" })).toEqual([
+      "3s paycools rejected",
+      "2s paycools rejected",
+      "0s paycools rejected",
+    ]);
+    // Its accepted notification is not among its refusals; asked for, the list is empty rather than slow.
+    expect(await times({ sender, outcome: "accepted" })).toEqual([]);
+    expect(await times({ sender: "192.0.2.1" })).toEqual([]);
+
+    // Two at a time, out and back again.
+    const pages: { ids: string[]; newer: string | null; older: string | null }[] = [];
+    let page = await findDeliveries(db, parse({ sender }), 2);
+    for (;;) {
+      pages.push({ ids: page.rows.map((r) => r.id), newer: page.newer, older: page.older });
+      if (!page.older) break;
+      page = await findDeliveries(db, parse({ sender, after: page.older }), 2);
+    }
+    expect(pages.map((p) => p.ids.length)).toEqual([2, 2, 1]);
+    const back = await findDeliveries(db, parse({ sender, before: pages[2]!.newer! }), 2);
+    expect(back.rows.map((r) => r.id)).toEqual(pages[1]!.ids);
+    const first = await findDeliveries(db, parse({ sender, before: pages[1]!.newer! }), 2);
+    expect(first.rows.map((r) => r.id)).toEqual(pages[0]!.ids);
+    expect(first.newer).toBeNull();
+    // A control character is no address: ignored, as any value the list cannot use.
+    expect(parse({ sender: "198.51.100.50\u0000" })).toEqual({});
+
+    // The other filters narrow the sender's refusals before a page is cut, not after: two paycools refusals a page
+    // reach the third, behind the payermax ones between them.
+    const paycoolsPages: number[] = [];
+    let narrowed = await findDeliveries(db, parse({ sender, provider: "paycools" }), 2);
+    for (;;) {
+      paycoolsPages.push(narrowed.rows.length);
+      if (!narrowed.older) break;
+      narrowed = await findDeliveries(db, parse({ sender, provider: "paycools", after: narrowed.older }), 2);
+    }
+    expect(paycoolsPages).toEqual([2, 1]);
+
+    // A page past the last is empty and keeps its way back.
+    const beyond = await findDeliveries(db, parse({ sender, after: Buffer.from(`${t(0).toISOString()}|00000000-0000-7000-8000-000000000000`).toString("base64url") }), 2);
+    expect(beyond.rows).toEqual([]);
+    expect(beyond.newer).not.toBeNull();
+  });
+
+  it("searches within a sender's refusals however many are newer than the match", async () => {
+    const sender = "198.51.100.60";
+    const base = Date.UTC(2026, 2, 13, 9, 0);
+    const marker = `MARK${Date.now()}`;
+    // 60 refusals from the sender, the oldest naming the order: more than a page (and its one extra) are newer.
+    for (let i = 0; i < 60; i++) {
+      const body = Buffer.from(JSON.stringify({ param: i === 0 ? marker : `other ${i}` }));
+      await recordRejectedDelivery(
+        db,
+        { provider: "paycools", method: "POST", receivedAt: new Date(base + i * 1000), headers: {}, sourceIp: sender, body, bodySize: body.length, bodyTruncated: false },
+        { httpStatus: 401, errorCode: "signature_missing", reason: "no signature" },
+      );
+    }
+    const found = await findDeliveries(db, parse({ sender, q: marker }));
+    expect(found.rows.map((r) => r.receivedAt.getTime())).toEqual([base]);
+    expect((await findDeliveries(db, parse({ sender: "198.51.100.61", q: marker }))).rows).toEqual([]);
+  });
+
+  it("ignores a page cursor naming a time this server never wrote", () => {
+    const id = "0190f000-0000-7000-8000-000000000000";
+    const cursor = (time: string) => Buffer.from(`${time}|${id}`).toString("base64url");
+    expect(parse({ after: cursor("2026-03-10T08:00:00.000Z") }).after).toEqual({ receivedAt: new Date("2026-03-10T08:00:00.000Z"), id });
+    for (const time of ["0000-06-01T00:00:00.000Z", "2024-02-30T00:00:00.000Z", "2026-03-10 08:00", "-000001-01-01T00:00:00.000Z"]) {
+      expect(parse({ after: cursor(time), before: cursor(time) }), time).toEqual({});
+    }
+  });
+
   it("finds by order id the deliveries of its transaction and the refusals whose body holds it", async () => {
     const t = (minute: number) => new Date(Date.UTC(2026, 2, 20, 9, minute));
     const orderId = "SEARCH-ORDER-77";

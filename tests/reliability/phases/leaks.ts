@@ -159,12 +159,16 @@ export async function runLeaks(ctx: RunContext): Promise<PhaseResult> {
     const forged = encodeListCursor({ sort: "merchantOrderId", dir: "desc", value: payload, id: "0190f000-0000-7000-8000-000000000000" });
     // And times no calendar has, which a cast would refuse with an error.
     const badTime = encodeListCursor({ sort: "time", dir: "desc", value: "2024-02-30T00:00:00.000Z", id: "0190f000-0000-7000-8000-000000000000" });
-    for (const url of [`/api/transactions?sort=merchantOrderId&after=${forged}`, `/transactions?sort=merchantOrderId&before=${forged}&page=2`, `/api/transactions?after=${badTime}`, `/transactions?before=${badTime}`]) {
+    // The deliveries list's cursor is a time and an id: a year PostgreSQL has not, and a day no month has.
+    const deliveriesCursor = (time: string) => Buffer.from(`${time}|0190f000-0000-7000-8000-000000000000`).toString("base64url");
+    const [yearZero, dayThirty] = [deliveriesCursor("0000-01-01T00:00:00.000Z"), deliveriesCursor("2024-02-30T00:00:00.000Z")];
+    const casesYearZero = Buffer.from(JSON.stringify(["next", "0000-01-01T00:00:00.000Z", "0190f000-0000-7000-8000-000000000000"])).toString("base64url");
+    for (const url of [`/api/transactions?sort=merchantOrderId&after=${forged}`, `/transactions?sort=merchantOrderId&before=${forged}&page=2`, `/api/transactions?after=${badTime}`, `/transactions?before=${badTime}`, `/deliveries?after=${yearZero}`, `/deliveries?sender=${encodeURIComponent(payload)}&before=${dayThirty}`, `/duplicates?cursor=${casesYearZero}`]) {
       injections++;
       const response = await get(client, admin.jar, url);
       if (response.status >= 500) failures.push(`GET ${url} (a cursor holding ${JSON.stringify(payload)}) answered ${response.status}`);
     }
-    for (const url of [`/transactions?q=${encodeURIComponent(payload)}`, `/api/transactions/export?q=${encodeURIComponent(payload)}`, `/api/duplicates/export?status=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/deliveries?errorCode=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/duplicates?cursor=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}&case=${encodeURIComponent(payload)}`, `/transactions/${encodeURIComponent(payload)}`, `/deliveries/${encodeURIComponent(payload)}`]) {
+    for (const url of [`/transactions?q=${encodeURIComponent(payload)}`, `/api/transactions/export?q=${encodeURIComponent(payload)}`, `/api/duplicates/export?status=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/deliveries?errorCode=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}`, `/deliveries?sender=${encodeURIComponent(payload)}&provider=paycools`, `/duplicates?cursor=${encodeURIComponent(payload)}&provider=${encodeURIComponent(payload)}&case=${encodeURIComponent(payload)}`, `/transactions/${encodeURIComponent(payload)}`, `/deliveries/${encodeURIComponent(payload)}`]) {
       injections++;
       const response = await get(client, admin.jar, url);
       if (response.status >= 500) failures.push(`GET ${url} answered ${response.status}`);

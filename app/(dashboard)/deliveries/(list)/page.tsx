@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { DeliveriesFilters } from "@/components/deliveries/deliveries-filters";
 import { deliveriesHref } from "@/components/deliveries/deliveries-href";
 import { DeliveriesPagination } from "@/components/deliveries/deliveries-pagination";
@@ -15,6 +16,8 @@ import { providers } from "@/lib/providers/registry";
 
 export const dynamic = "force-dynamic";
 
+const LINK = "font-medium text-indigo-700 underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-300";
+
 /** How far back the page reports refusals that went past their sender's limits and were not recorded. */
 const UNRECORDED_HOURS = 24;
 
@@ -22,7 +25,7 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function DeliveriesPage({ searchParams }: { searchParams: SearchParams }) {
   const query = deliveriesQuerySchema.parse(await searchParams);
-  const filters = { q: query.q, provider: query.provider, outcome: query.outcome, errorCode: query.errorCode };
+  const filters = { q: query.q, sender: query.sender, provider: query.provider, outcome: query.outcome, errorCode: query.errorCode };
   await requireUser(deliveriesHref(filters));
 
   const [db, timeZone] = await Promise.all([getDb(), preferredTimeZone()]);
@@ -34,7 +37,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       return null;
     }),
   ]);
-  const filtered = Boolean(query.q || query.provider || query.outcome || query.errorCode);
+  const filtered = Boolean(query.q || query.sender || query.provider || query.outcome || query.errorCode);
   const paged = Boolean(query.after || query.before);
 
   return (
@@ -44,6 +47,14 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
         description="Every request the webhook routes received, rejected ones included, newest first. Open one to see its headers and body exactly as stored."
       />
       {unrecorded ? <UnrecordedRefusalsNote unrecorded={unrecorded} limits={refusalLimits()} hours={UNRECORDED_HOURS} timeZone={timeZone} /> : null}
+      {query.sender ? (
+        <p role="note" className="mb-4 text-sm text-slate-700">
+          Refusals from <span className="font-mono">{query.sender}</span> only.{" "}
+          <Link href={deliveriesHref({ ...filters, sender: undefined })} className={LINK}>
+            Show every sender
+          </Link>
+        </p>
+      ) : null}
       <DeliveriesFilters
         key={deliveriesHref(filters)}
         values={filters}
@@ -52,7 +63,11 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: S
       {page.rows.length === 0 ? (
         <EmptyState title={filtered ? "No deliveries match these filters" : paged ? "No more deliveries" : "No deliveries yet"}>
           {filtered
-            ? query.q && !(query.provider || query.outcome || query.errorCode)
+            ? query.sender && query.outcome && query.outcome !== "rejected"
+              ? "A sender's deliveries listed here are its refusals: choose the Rejected outcome, or show every sender."
+              : query.sender
+                ? "No refusal from this address matches these filters: try others, or show every sender."
+                : query.q && !(query.provider || query.outcome || query.errorCode)
               ? `No transaction has the id "${query.q}", and no recent refusal's body holds it. Check the id, or clear the search.`
               : "Try another search, provider, outcome or error code, or clear the filters."
             : paged
