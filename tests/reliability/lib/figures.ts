@@ -9,7 +9,7 @@ const COLUMNS: [keyof LoadFigures, string][] = [
   ["stored", "stored"],
   ["lost", "lost"],
   ["duplicatesCreated", "duplicates created"],
-  ["serverErrors", "5xx (other than 503 while the database is away)"],
+  ["serverErrors", "5xx (other than 503 database_unavailable, which the provider retries)"],
   ["violations", "rule violations"],
 ];
 
