@@ -47,3 +47,12 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** Whether a statement gave up waiting for a lock (lock_timeout, SQLSTATE 55P03). */
+export function isLockTimeout(error: unknown): boolean {
+  for (const record of causes(error)) {
+    if (record.code === "55P03" || record.originalCode === "55P03") return true;
+    if (typeof record.message === "string" && /canceling statement due to lock timeout/i.test(record.message)) return true;
+  }
+  return false;
+}

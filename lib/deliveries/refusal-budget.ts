@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { isLockTimeout } from "@/lib/db/errors";
 import { getEnv } from "@/lib/env";
 
 // A sender without a key can post refusals at will, and each one kept is a row
@@ -81,13 +82,23 @@ export type RefusalClaim =
   | { record: true }
   | {
       record: false;
-      /** Which limit the minute had reached. */
-      reached: "count" | "bytes";
+      /** Which limit the minute had reached, or "busy": the sender's count could not be had in time, so it was not counted. */
+      reached: "count" | "bytes" | "busy";
       /** The sender the refusal was counted against (an IPv6 address's /64). */
       sender: string;
-      /** When the sender's refusals are recorded again: the next minute. */
-      recordedAgainAt: Date;
+      /** When the sender's refusals are recorded again: the next minute (none when busy). */
+      recordedAgainAt?: Date;
     };
+
+/**
+ * How long a refusal waits for its sender's count. The row is held only for
+ * the statement (its commit does not wait for the disk), so a wait this long
+ * means refusals from one sender are arriving faster than they can be counted,
+ * from many instances at once: past it the refusal is answered but neither
+ * counted nor recorded, so a flood cannot queue up and hold the database
+ * connections genuine notifications need.
+ */
+export const REFUSAL_COUNT_LOCK_TIMEOUT_MS = 1_000;
 
 /**
  * Counts one unverified refusal against its sender's minute, and says whether
@@ -97,14 +108,17 @@ export type RefusalClaim =
  * recording then fails, the count stays one higher: the limit errs towards
  * recording less, never more.
  *
- * Its commit does not wait for the disk (synchronous_commit off, for this
- * transaction only): a sender's refusals queue on its minute's row, and each
- * would otherwise hold the row through a flush, so a flood of refusals would
- * pass one flush at a time. A crash can lose the last fraction of a second of
- * counts, which lets a few more refusals be recorded; nothing else depends on it.
+ * The statement sets two things for its own transaction (set_config with
+ * is_local, read before the row is locked and at the commit): its commit does
+ * not wait for the disk, since a sender's refusals queue on its minute's row
+ * and each would otherwise hold the row through a flush; and it waits at most
+ * REFUSAL_COUNT_LOCK_TIMEOUT_MS for the row. A crash can lose the last fraction
+ * of a second of counts, which lets a few more refusals be recorded. One
+ * autocommit statement, not a transaction block: nothing is left open, and
+ * no lock held, if the connection is lost before the answer.
  */
 export async function claimRefusalRecord(
-  db: Pick<Db, "$queryRaw" | "$executeRaw" | "$transaction">,
+  db: Pick<Db, "$queryRaw">,
   sourceIp: string | null,
   bytes: number,
   now: Date,
@@ -112,26 +126,33 @@ export async function claimRefusalRecord(
 ): Promise<RefusalClaim> {
   const startsAt = windowStart(now);
   const sender = refusalSender(sourceIp).slice(0, 64);
+  const named = sender === NO_ADDRESS ? NO_ADDRESS_LABEL : sender;
   // Whether the minute, as it stood before this refusal (an ON CONFLICT update reads the old row), has room for it.
   const room = Prisma.sql`(w.recorded < ${limits.perMinute}::int AND w.recorded_bytes < ${limits.bytesPerMinute}::int)`;
-  const [, [row]] = await db.$transaction([
-    db.$executeRaw`SET LOCAL synchronous_commit = off`,
-    db.$queryRaw<{ last_recorded: boolean; recorded: number }[]>`
+  let row: { last_recorded: boolean; recorded: number } | undefined;
+  try {
+    [row] = await db.$queryRaw<{ last_recorded: boolean; recorded: number }[]>`
       INSERT INTO refusal_windows AS w (source_ip, starts_at, refused, recorded, recorded_bytes, last_recorded, over_limit)
-      VALUES (${sender}, ${startsAt}::timestamptz, 1, 1, ${bytes}::int, true, false)
+      SELECT ${sender}, ${startsAt}::timestamptz, 1, 1, ${bytes}::int, true, false
+      FROM (
+        SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', ${`${REFUSAL_COUNT_LOCK_TIMEOUT_MS}ms`}, true)
+      ) AS this_statement_only
       ON CONFLICT (source_ip, starts_at) DO UPDATE SET
         refused = w.refused + 1,
         recorded = w.recorded + (CASE WHEN ${room} THEN 1 ELSE 0 END),
         recorded_bytes = w.recorded_bytes + (CASE WHEN ${room} THEN ${bytes}::int ELSE 0 END),
         last_recorded = ${room},
         over_limit = w.over_limit OR NOT ${room}
-      RETURNING last_recorded, recorded`,
-  ]);
+      RETURNING last_recorded, recorded`;
+  } catch (error) {
+    if (isLockTimeout(error)) return { record: false, reached: "busy", sender: named };
+    throw error;
+  }
   if (row?.last_recorded === true) return { record: true };
   return {
     record: false,
     reached: (row?.recorded ?? 0) >= limits.perMinute ? "count" : "bytes",
-    sender: sender === NO_ADDRESS ? NO_ADDRESS_LABEL : sender,
+    sender: named,
     recordedAgainAt: new Date(startsAt.getTime() + WINDOW_MS),
   };
 }
@@ -143,6 +164,9 @@ export function recordedBytes(body: Uint8Array, headers: Record<string, string>)
 
 /** What a sender whose refusals went past the limits is told, after the refusal's own reason. */
 export function notRecordedNote(claim: Extract<RefusalClaim, { record: false }>, limits: RefusalLimits): string {
+  if (claim.reached === "busy" || !claim.recordedAgainAt) {
+    return ` (not recorded: refusals from ${claim.sender} are arriving faster than Payhook can count them, so this one was neither counted nor kept)`;
+  }
   const limit =
     claim.reached === "count"
       ? `${limits.perMinute.toLocaleString("en-US")} refusals a minute`

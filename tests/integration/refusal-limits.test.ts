@@ -1,6 +1,7 @@
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { findUnrecordedRefusals, refusalSender, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
+import { findUnrecordedRefusals, REFUSAL_COUNT_LOCK_TIMEOUT_MS, refusalSender, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
 import { resetEnvCache } from "@/lib/env";
 import { findProvider } from "@/lib/providers/registry";
 import { paycoolsParam } from "@/lib/simulator/samples";
@@ -167,6 +168,39 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
     expect(results.filter((sent) => !sent.notRecorded)).toHaveLength(5);
     expect(results.every((sent) => sent.status === 401)).toBe(true);
     expect(await recordedFrom(address)).toBe(5);
+  });
+
+  // Holding the row takes a second session: the embedded database has one.
+  it.skipIf(backend !== "postgres")("on PostgreSQL, answers a refusal whose sender's count is held too long without counting or keeping it", async () => {
+    const limits = { perMinute: 5, bytesPerMinute: LOOSE };
+    const address = "203.0.113.45";
+    expect(await send(forged(address), minute(21), limits)).toMatchObject({ status: 401, notRecorded: false });
+    // Another session holds the sender's minute, as a flood from many instances would keep it busy.
+    const holder = new pg.Client({ connectionString: database.url! });
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("UPDATE refusal_windows SET refused = refused WHERE source_ip = $1", [address]);
+      const started = Date.now();
+      const busy = await send(forged(address), minute(21, 30), limits);
+      const waited = Date.now() - started;
+      expect(busy).toMatchObject({ status: 401, code: "signature_invalid", notRecorded: true });
+      expect(busy.message).toContain(`(not recorded: refusals from ${address} are arriving faster than Payhook can count them`);
+      expect(waited).toBeGreaterThanOrEqual(REFUSAL_COUNT_LOCK_TIMEOUT_MS - 50);
+      expect(waited).toBeLessThan(REFUSAL_COUNT_LOCK_TIMEOUT_MS + 2_000);
+      // Another sender's refusal is counted and kept meanwhile.
+      expect(await send(forged("203.0.113.46"), minute(21, 31), limits)).toMatchObject({ status: 401, notRecorded: false });
+    } finally {
+      await holder.query("ROLLBACK");
+      await holder.end();
+    }
+    expect(await recordedFrom(address)).toBe(1);
+    const [window] = await db.$queryRaw<{ refused: number; recorded: number }[]>`
+      SELECT refused, recorded FROM refusal_windows WHERE source_ip = ${address} AND starts_at = ${minute(21)}::timestamptz`;
+    expect(window).toEqual({ refused: 1, recorded: 1 });
+    // Once the row is free, the sender's next refusal is counted and kept.
+    expect(await send(forged(address), minute(21, 40), limits)).toMatchObject({ status: 401, notRecorded: false });
+    expect(await recordedFrom(address)).toBe(2);
   });
 
   it("counts the addresses of one IPv6 /64 together, and refusals without an address together", async () => {
