@@ -22,6 +22,9 @@ const CONNECTIONS = 48;
 const MAX_ATTEMPTS = 6;
 const RETRY_COMPRESSION = 0.01;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
+/** More "retry later" answers than this share of the copies is no longer a busy moment: the phase fails. */
+const RETRY_LATER_SHARE_ALLOWED = 0.02;
+const SETTLE_MS = 30_000;
 
 /** Whether an answer is the webhook's "retry later": 503 database_unavailable, which acknowledges nothing. */
 function isRetryLater(answer: HttpResponse): boolean {
@@ -164,6 +167,21 @@ export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
   ctx.log(`concurrency: ${stories.length} stories, ${notifications.length} notifications, ${requests} requests over ${CONNECTIONS} connections`);
 
   const failures: string[] = [];
+  // Work an earlier phase left running (a request answered at its deadline goes on) would be measured as this
+  // phase's: start once the app's database is idle.
+  const settleStarted = Date.now();
+  for (;;) {
+    const { rows: busy } = await ctx.database.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'",
+    );
+    if (busy[0]!.n === 0) break;
+    if (Date.now() - settleStarted > SETTLE_MS) {
+      failures.push(`the app's database was still busy ${SETTLE_MS / 1000} s after the previous phase (${busy[0]!.n} sessions not idle)`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const settledMs = Date.now() - settleStarted;
   const seenFinal = new Map<string, string>();
   let wentBack = 0;
   let polling = true;
@@ -181,6 +199,7 @@ export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   })();
+
 
   const client = createHttpClient(ctx.server.baseURL, CONNECTIONS);
   const statuses = new Map<number, number>();
@@ -249,9 +268,15 @@ export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
       .filter((a) => a.status === 200)
       .filter((a) => rowsByProbe.get(a.probe)?.length !== 1 || !["accepted", "duplicate"].includes(rowsByProbe.get(a.probe)![0]!))
       .map((a) => `acknowledged attempt ${a.probe} left ${JSON.stringify(rowsByProbe.get(a.probe) ?? [])}`),
-    ...attempts.filter((a) => a.status !== 200 && (rowsByProbe.get(a.probe)?.length ?? 0) > 1).map((a) => `attempt ${a.probe} answered ${a.status} left ${rowsByProbe.get(a.probe)!.length} deliveries`),
+    ...attempts
+      .filter((a) => a.status !== 200 && rowsByProbe.has(a.probe))
+      .filter((a) => rowsByProbe.get(a.probe)!.length > 1 || !["accepted", "duplicate"].includes(rowsByProbe.get(a.probe)![0]!))
+      .map((a) => `attempt ${a.probe} answered ${a.status} left ${JSON.stringify(rowsByProbe.get(a.probe))}`),
     ...[...rowsByProbe.keys()].filter((probe) => !sent.has(probe)).map((probe) => `a delivery names attempt ${probe}, which was never sent`),
   ];
+  if (retriedLater > RETRY_LATER_SHARE_ALLOWED * requests) {
+    failures.push(`${retriedLater} answers were 503 database_unavailable, more than ${RETRY_LATER_SHARE_ALLOWED * 100}% of the ${requests} copies: the app is failing under this load, not merely slow`);
+  }
   if (badRows.length > 0) failures.push(`${badRows.length} attempts left the wrong deliveries: ${badRows.slice(0, 5).join("; ")}`);
   if (figures.lost > 0) failures.push(`${figures.lost} acknowledged notifications are not stored`);
   if (figures.duplicatesCreated > 0) failures.push(`${figures.duplicatesCreated} effects exist more than once (events ${events.size}/${notifications.length}, transactions ${rows.length}/${expectedTransactions}, cases ${caseRows.length}/${expectedCases}, accepted deliveries ${deliveries.accepted ?? 0}/${notifications.length})`);
@@ -264,7 +289,7 @@ export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
     seconds: (Date.now() - started) / 1000,
     figures: [figures],
     notes: [
-      `concurrency: ${stories.length} stories (${WEIGHTS.map(([kind]) => `${stories.filter((s) => s.kind === kind).length} ${kind}`).join(", ")}), ${notifications.length} notifications, ${requests} requests over ${CONNECTIONS} connections in ${loadSeconds.toFixed(1)} s (${(requests / loadSeconds).toFixed(0)} req/s; latency p50 ${percentile(50)} ms, p99 ${percentile(99)} ms, max ${percentile(100)} ms); ${expectedCases} duplicate cases expected and ${caseRows.length} found; final states watched every 250 ms, ${wentBack} went back; ${retriedLater} answers were 503 database_unavailable (a request past the webhook's database deadline on a busy machine) and their copies sent again as a provider would, ${attempts.length} attempts in all`,
+      `concurrency: ${stories.length} stories (${WEIGHTS.map(([kind]) => `${stories.filter((s) => s.kind === kind).length} ${kind}`).join(", ")}), ${notifications.length} notifications, ${requests} requests over ${CONNECTIONS} connections in ${loadSeconds.toFixed(1)} s (${(requests / loadSeconds).toFixed(0)} req/s; latency p50 ${percentile(50)} ms, p99 ${percentile(99)} ms, max ${percentile(100)} ms); ${expectedCases} duplicate cases expected and ${caseRows.length} found; final states watched every 250 ms, ${wentBack} went back; ${retriedLater} answers were 503 database_unavailable (a request past the webhook's database deadline on a busy machine) and their copies sent again as a provider would, ${attempts.length} attempts in all; the database settled ${settledMs} ms after the previous phase`,
     ],
     failures: failures.slice(0, 30),
   };
