@@ -65,6 +65,16 @@ const envSchema = z.object({
     .min(1_024, "WEBHOOK_REFUSAL_BYTES_PER_MINUTE must be at least 1024")
     .max(1_073_741_824)
     .default(262_144),
+  /**
+   * Refusals no signature vouched for that one process counts and records at once; past it they are answered
+   * without being kept. A quarter of DATABASE_POOL_SIZE when unset.
+   */
+  WEBHOOK_REFUSALS_AT_ONCE: z.coerce
+    .number({ error: "WEBHOOK_REFUSALS_AT_ONCE must be a whole number" })
+    .int("WEBHOOK_REFUSALS_AT_ONCE must be a whole number")
+    .min(1, "WEBHOOK_REFUSALS_AT_ONCE must be at least 1")
+    .max(100, "WEBHOOK_REFUSALS_AT_ONCE must be at most 100 (the largest DATABASE_POOL_SIZE)")
+    .optional(),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SIGN_IN_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
 });

@@ -48,10 +48,15 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
-/** Whether a statement gave up waiting for a lock (lock_timeout, SQLSTATE 55P03). */
-export function isLockTimeout(error: unknown): boolean {
+/**
+ * Whether a statement lost to another on the same rows: it gave up waiting for
+ * a lock (lock_timeout, 55P03), or, under a stricter isolation level set for
+ * the database or role, failed to serialize (40001) or deadlocked (40P01).
+ */
+export function isRowContention(error: unknown): boolean {
   for (const record of causes(error)) {
-    if (record.code === "55P03" || record.originalCode === "55P03") return true;
+    for (const code of [record.code, record.originalCode]) if (code === "55P03" || code === "40001" || code === "40P01") return true;
+    if (record.kind === "TransactionWriteConflict") return true;
     if (typeof record.message === "string" && /canceling statement due to lock timeout/i.test(record.message)) return true;
   }
   return false;

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { isLockTimeout } from "@/lib/db/errors";
+import { isRowContention } from "@/lib/db/errors";
 import { getEnv } from "@/lib/env";
 
 // A sender without a key can post refusals at will, and each one kept is a row
@@ -18,6 +18,15 @@ export type RefusalLimits = {
   perMinute: number;
   /** Bytes (body and headers) recorded per sender and minute: a refusal is recorded while the minute is under it. */
   bytesPerMinute: number;
+  /**
+   * Unverified refusals this process counts and records at once, from every
+   * sender: past it a refusal is answered at once, not counted or kept, so
+   * refusals never hold more of the pool's connections than this. None when
+   * left out.
+   */
+  atOnce?: number;
+  /** How long a refusal waits for its sender's count (REFUSAL_COUNT_LOCK_TIMEOUT_MS when left out). */
+  countWaitMs?: number;
 };
 
 const WINDOW_MS = 60_000;
@@ -28,7 +37,34 @@ export const NO_ADDRESS_LABEL = "senders without a reported address";
 
 export function refusalLimits(): RefusalLimits {
   const env = getEnv();
-  return { perMinute: env.WEBHOOK_REFUSALS_PER_MINUTE, bytesPerMinute: env.WEBHOOK_REFUSAL_BYTES_PER_MINUTE };
+  return {
+    perMinute: env.WEBHOOK_REFUSALS_PER_MINUTE,
+    bytesPerMinute: env.WEBHOOK_REFUSAL_BYTES_PER_MINUTE,
+    // A quarter of the pool by default: genuine notifications always have the rest.
+    atOnce: env.WEBHOOK_REFUSALS_AT_ONCE ?? Math.max(1, Math.floor(env.DATABASE_POOL_SIZE / 4)),
+    // Within the client's own query timeout, so a wait ends as "busy", not as a dropped connection.
+    countWaitMs: Math.min(REFUSAL_COUNT_LOCK_TIMEOUT_MS, Math.floor(env.DATABASE_QUERY_TIMEOUT_MS / 2)),
+  };
+}
+
+let inFlight = 0;
+
+/**
+ * Takes one of the process's places for counting and recording an unverified
+ * refusal, or says there is none (undefined): the caller answers the refusal
+ * without touching the database. The returned function gives the place back;
+ * call it when the database work ends, not when the answer goes (an answer at
+ * the deadline leaves the work running).
+ */
+export function takeRefusalPlace(limits: RefusalLimits): (() => void) | undefined {
+  if (limits.atOnce !== undefined && inFlight >= limits.atOnce) return undefined;
+  inFlight++;
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    inFlight--;
+  };
 }
 
 /** The minute `now` falls in, in UTC. */
@@ -82,7 +118,11 @@ export type RefusalClaim =
   | { record: true }
   | {
       record: false;
-      /** Which limit the minute had reached, or "busy": the sender's count could not be had in time, so it was not counted. */
+      /**
+       * Which limit the minute had reached, or "busy": refusals were arriving faster than they are counted (the
+       * process was counting as many as it may at once, or the sender's count could not be had in time), so this
+       * one was not counted.
+       */
       reached: "count" | "bytes" | "busy";
       /** The sender the refusal was counted against (an IPv6 address's /64). */
       sender: string;
@@ -91,12 +131,13 @@ export type RefusalClaim =
     };
 
 /**
- * How long a refusal waits for its sender's count. The row is held only for
- * the statement (its commit does not wait for the disk), so a wait this long
- * means refusals from one sender are arriving faster than they can be counted,
- * from many instances at once: past it the refusal is answered but neither
- * counted nor recorded, so a flood cannot queue up and hold the database
- * connections genuine notifications need.
+ * How long a refusal waits, at most, for its sender's count. The row is held
+ * only for the statement (its commit does not wait for the disk), so a wait
+ * this long means refusals from one sender are arriving faster than they can
+ * be counted, from many instances at once: past it the refusal is answered but
+ * neither counted nor recorded, rather than queueing on the row. (A lock on
+ * the whole table, as a migration takes, is waited for before the statement's
+ * settings apply: that wait ends at the query timeout or the deadline.)
  */
 export const REFUSAL_COUNT_LOCK_TIMEOUT_MS = 1_000;
 
@@ -112,10 +153,11 @@ export const REFUSAL_COUNT_LOCK_TIMEOUT_MS = 1_000;
  * is_local, read before the row is locked and at the commit): its commit does
  * not wait for the disk, since a sender's refusals queue on its minute's row
  * and each would otherwise hold the row through a flush; and it waits at most
- * REFUSAL_COUNT_LOCK_TIMEOUT_MS for the row. A crash can lose the last fraction
+ * `countWaitMs` for the row. A crash can lose the last fraction
  * of a second of counts, which lets a few more refusals be recorded. One
  * autocommit statement, not a transaction block: nothing is left open, and
- * no lock held, if the connection is lost before the answer.
+ * no lock held, if the connection is lost before the answer. Never call it
+ * inside a transaction: the settings would hold for the rest of it.
  */
 export async function claimRefusalRecord(
   db: Pick<Db, "$queryRaw">,
@@ -135,7 +177,7 @@ export async function claimRefusalRecord(
       INSERT INTO refusal_windows AS w (source_ip, starts_at, refused, recorded, recorded_bytes, last_recorded, over_limit)
       SELECT ${sender}, ${startsAt}::timestamptz, 1, 1, ${bytes}::int, true, false
       FROM (
-        SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', ${`${REFUSAL_COUNT_LOCK_TIMEOUT_MS}ms`}, true)
+        SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', ${`${limits.countWaitMs ?? REFUSAL_COUNT_LOCK_TIMEOUT_MS}ms`}, true)
       ) AS this_statement_only
       ON CONFLICT (source_ip, starts_at) DO UPDATE SET
         refused = w.refused + 1,
@@ -145,7 +187,7 @@ export async function claimRefusalRecord(
         over_limit = w.over_limit OR NOT ${room}
       RETURNING last_recorded, recorded`;
   } catch (error) {
-    if (isLockTimeout(error)) return { record: false, reached: "busy", sender: named };
+    if (isRowContention(error)) return { record: false, reached: "busy", sender: named };
     throw error;
   }
   if (row?.last_recorded === true) return { record: true };
@@ -165,7 +207,7 @@ export function recordedBytes(body: Uint8Array, headers: Record<string, string>)
 /** What a sender whose refusals went past the limits is told, after the refusal's own reason. */
 export function notRecordedNote(claim: Extract<RefusalClaim, { record: false }>, limits: RefusalLimits): string {
   if (claim.reached === "busy" || !claim.recordedAgainAt) {
-    return ` (not recorded: refusals from ${claim.sender} are arriving faster than Payhook can count them, so this one was neither counted nor kept)`;
+    return " (not recorded: refusals are arriving faster than Payhook counts them, so this one was neither counted nor kept)";
   }
   const limit =
     claim.reached === "count"

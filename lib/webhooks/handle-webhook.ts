@@ -2,7 +2,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { describeError } from "@/lib/describe-error";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
-import { claimRefusalRecord, notRecordedNote, recordedBytes, refusalLimits, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
+import { claimRefusalRecord, notRecordedNote, recordedBytes, refusalLimits, refusalSender, takeRefusalPlace, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider, providers } from "@/lib/providers/registry";
@@ -82,20 +82,29 @@ export async function handleWebhook(request: Request, providerName: string, deps
       rejection.signatureValid === true || delivery.body.length <= UNVERIFIED_BODY_BYTES
         ? delivery
         : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
+    // A refusal no signature vouched for takes one of the process's places for them, and counts against its
+    // sender's minute (lib/deliveries/refusal-budget.ts).
+    const current = rejection.signatureValid === true ? undefined : limits();
+    const release = current ? takeRefusalPlace(current) : undefined;
     try {
-      const notRecorded = await withDeadline(
-        deps.db().then(async (db) => {
-          // A refusal no signature vouched for counts against its sender's minute (lib/deliveries/refusal-budget.ts).
-          if (rejection.signatureValid !== true) {
-            const current = limits();
-            const claim = await claimRefusalRecord(db, kept.sourceIp, recordedBytes(kept.body, kept.headers), kept.receivedAt, current);
-            if (!claim.record) return notRecordedNote(claim, current);
-          }
-          await recordRejectedDelivery(db, kept, rejection);
-          return undefined;
-        }),
-        DATABASE_DEADLINE_MS,
-      );
+      const notRecorded =
+        current && !release
+          ? notRecordedNote({ record: false, reached: "busy", sender: refusalSender(kept.sourceIp) }, current)
+          : await withDeadline(
+              deps
+                .db()
+                .then(async (db) => {
+                  if (current) {
+                    const claim = await claimRefusalRecord(db, kept.sourceIp, recordedBytes(kept.body, kept.headers), kept.receivedAt, current);
+                    if (!claim.record) return notRecordedNote(claim, current);
+                  }
+                  await recordRejectedDelivery(db, kept, rejection);
+                  return undefined;
+                })
+                // The place is given back when the work ends, which may be after the answer went at the deadline.
+                .finally(() => release?.()),
+              DATABASE_DEADLINE_MS,
+            );
       // Answered as any refusal, so a provider retries on its own schedule; the sender is told it was not kept.
       if (notRecorded) {
         const marked = new Headers(headers);

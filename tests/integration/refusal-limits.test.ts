@@ -65,8 +65,8 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
     db = database.db;
   });
 
-  async function send(request: Request, at: Date, limits: RefusalLimits): Promise<Sent> {
-    const response = await handleWebhook(request, "paycools", { db: async () => db, findProvider, now: () => at, refusalLimits: () => limits });
+  async function send(request: Request, at: Date, limits: RefusalLimits, reach: () => Promise<Db> = async () => db): Promise<Sent> {
+    const response = await handleWebhook(request, "paycools", { db: reach, findProvider, now: () => at, refusalLimits: () => limits });
     const { error } = (await response.json()) as { error?: { code: string; message: string } };
     return { status: response.status, code: error?.code ?? "", message: error?.message ?? "", notRecorded: response.headers.has(NOT_RECORDED_HEADER), headers: response.headers };
   }
@@ -170,6 +170,36 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
     expect(await recordedFrom(address)).toBe(5);
   });
 
+  it("counts and records only so many unverified refusals at once, answering the rest at once, and gives a place back however the work ends", async () => {
+    const limits = { perMinute: 100, bytesPerMinute: LOOSE, atOnce: 1 };
+    // The first refusal takes the only place and waits for the database until the test lets it go on.
+    let goOn!: () => void;
+    const held = new Promise<void>((resolve) => (goOn = resolve));
+    const first = send(forged("203.0.113.47"), minute(22), limits, async () => {
+      await held;
+      return db;
+    });
+    const started = Date.now();
+    const busy = await send(forged("203.0.113.48"), minute(22, 1), limits);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(busy).toMatchObject({ status: 401, code: "signature_invalid", notRecorded: true });
+    expect(busy.message).toContain("(not recorded: refusals are arriving faster than Payhook counts them, so this one was neither counted nor kept)");
+    // A refusal a signature verified does not need a place: it is recorded meanwhile.
+    const verified = await send(genuine("203.0.113.48", { ...paycoolsParam(), transactionStatus: "SETTLED" }), minute(22, 2), limits);
+    expect(verified).toMatchObject({ status: 422, notRecorded: false });
+    goOn();
+    expect(await first).toMatchObject({ status: 401, notRecorded: false });
+    expect(await recordedFrom("203.0.113.47")).toBe(1);
+    expect(await db.delivery.count({ where: { sourceIp: "203.0.113.48", outcome: "rejected" } })).toBe(1);
+    expect(await db.delivery.count({ where: { sourceIp: "203.0.113.48", errorCode: "signature_invalid" } })).toBe(0);
+
+    // A failed attempt gives its place back too: the next refusal is recorded.
+    const failed = await send(forged("203.0.113.49"), minute(22, 3), limits, () => Promise.reject(new Error("connection refused")));
+    expect(failed).toMatchObject({ status: 401, notRecorded: false });
+    expect(await send(forged("203.0.113.49"), minute(22, 4), limits)).toMatchObject({ status: 401, notRecorded: false });
+    expect(await recordedFrom("203.0.113.49")).toBe(1);
+  });
+
   // Holding the row takes a second session: the embedded database has one.
   it.skipIf(backend !== "postgres")("on PostgreSQL, answers a refusal whose sender's count is held too long without counting or keeping it", async () => {
     const limits = { perMinute: 5, bytesPerMinute: LOOSE };
@@ -185,7 +215,7 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
       const busy = await send(forged(address), minute(21, 30), limits);
       const waited = Date.now() - started;
       expect(busy).toMatchObject({ status: 401, code: "signature_invalid", notRecorded: true });
-      expect(busy.message).toContain(`(not recorded: refusals from ${address} are arriving faster than Payhook can count them`);
+      expect(busy.message).toContain("(not recorded: refusals are arriving faster than Payhook counts them, so this one was neither counted nor kept)");
       expect(waited).toBeGreaterThanOrEqual(REFUSAL_COUNT_LOCK_TIMEOUT_MS - 50);
       expect(waited).toBeLessThan(REFUSAL_COUNT_LOCK_TIMEOUT_MS + 2_000);
       // Another sender's refusal is counted and kept meanwhile.
