@@ -151,6 +151,9 @@ async function main(): Promise<void> {
     SIGN_IN_WINDOW_MINUTES: String(SIGN_IN.windowMinutes),
     WEBHOOK_REFUSALS_PER_MINUTE: String(REFUSALS_PER_MINUTE),
     WEBHOOK_REFUSAL_BYTES_PER_MINUTE: "262144",
+    // Twice the workers' refusals in flight (each sends one at a time): the default, a quarter of the pool, would
+    // leave no room for one still being recorded after its answer went at the deadline.
+    WEBHOOK_REFUSALS_AT_ONCE: "4",
   };
   log(`next start on ${baseURL}`);
   const { exited } = run(["start", "--port", String(port)], appEnv);

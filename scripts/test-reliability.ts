@@ -139,7 +139,7 @@ async function main(): Promise<number> {
         SIGN_IN_WINDOW_MINUTES: "15",
         // The hostile phase sends thousands of refusals from a few senders, eight at a time, and judges each by
         // what was recorded of it, so the limits on recording refusals (per sender and minute, and at once) are
-        // lifted here; the integration and e2e tests run them at their defaults.
+        // lifted here; the integration and e2e tests run the per-minute ones at their defaults.
         WEBHOOK_REFUSALS_PER_MINUTE: "1000000",
         WEBHOOK_REFUSAL_BYTES_PER_MINUTE: "1073741824",
         WEBHOOK_REFUSALS_AT_ONCE: "10",

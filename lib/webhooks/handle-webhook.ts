@@ -82,17 +82,19 @@ export async function handleWebhook(request: Request, providerName: string, deps
       rejection.signatureValid === true || delivery.body.length <= UNVERIFIED_BODY_BYTES
         ? delivery
         : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
-    // A refusal no signature vouched for takes one of the process's places for them, and counts against its
-    // sender's minute (lib/deliveries/refusal-budget.ts).
-    const current = rejection.signatureValid === true ? undefined : limits();
-    const release = current ? takeRefusalPlace(current) : undefined;
+    let release: (() => void) | undefined;
     try {
+      // A refusal no signature vouched for takes one of the process's places for them, and counts against its
+      // sender's minute (lib/deliveries/refusal-budget.ts).
+      const current = rejection.signatureValid === true ? undefined : limits();
+      release = current ? takeRefusalPlace(current) : undefined;
       const notRecorded =
         current && !release
           ? notRecordedNote({ record: false, reached: "busy", sender: refusalSender(kept.sourceIp) }, current)
           : await withDeadline(
-              deps
-                .db()
+              // Called inside the chain, so a deps.db() that throws rather than rejects still gives the place back.
+              Promise.resolve()
+                .then(() => deps.db())
                 .then(async (db) => {
                   if (current) {
                     const claim = await claimRefusalRecord(db, kept.sourceIp, recordedBytes(kept.body, kept.headers), kept.receivedAt, current);

@@ -174,11 +174,15 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
     const limits = { perMinute: 100, bytesPerMinute: LOOSE, atOnce: 1 };
     // The first refusal takes the only place and waits for the database until the test lets it go on.
     let goOn!: () => void;
+    let entered!: () => void;
     const held = new Promise<void>((resolve) => (goOn = resolve));
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const first = send(forged("203.0.113.47"), minute(22), limits, async () => {
+      entered();
       await held;
       return db;
     });
+    await inside;
     const started = Date.now();
     const busy = await send(forged("203.0.113.48"), minute(22, 1), limits);
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -193,10 +197,15 @@ describe.each(backends)("limits on recording refusals (%s)", (backend) => {
     expect(await db.delivery.count({ where: { sourceIp: "203.0.113.48", outcome: "rejected" } })).toBe(1);
     expect(await db.delivery.count({ where: { sourceIp: "203.0.113.48", errorCode: "signature_invalid" } })).toBe(0);
 
-    // A failed attempt gives its place back too: the next refusal is recorded.
+    // A failed attempt gives its place back too, whether reaching the database rejected or threw: the next
+    // refusal is recorded.
     const failed = await send(forged("203.0.113.49"), minute(22, 3), limits, () => Promise.reject(new Error("connection refused")));
     expect(failed).toMatchObject({ status: 401, notRecorded: false });
-    expect(await send(forged("203.0.113.49"), minute(22, 4), limits)).toMatchObject({ status: 401, notRecorded: false });
+    const threw = await send(forged("203.0.113.49"), minute(22, 4), limits, () => {
+      throw new Error("DATABASE_URL must be a postgresql:// URL");
+    });
+    expect(threw).toMatchObject({ status: 401, notRecorded: false });
+    expect(await send(forged("203.0.113.49"), minute(22, 5), limits)).toMatchObject({ status: 401, notRecorded: false });
     expect(await recordedFrom("203.0.113.49")).toBe(1);
   });
 
