@@ -204,11 +204,12 @@ export function recordedBytes(body: Uint8Array, headers: Record<string, string>)
   return body.length + Buffer.byteLength(JSON.stringify(headers));
 }
 
+/** What a sender is told, after the refusal's own reason, when its refusal was answered without being counted. */
+export const NOT_COUNTED_NOTE = " (not recorded: refusals are arriving faster than Payhook counts them, so this one was neither counted nor kept)";
+
 /** What a sender whose refusals went past the limits is told, after the refusal's own reason. */
 export function notRecordedNote(claim: Extract<RefusalClaim, { record: false }>, limits: RefusalLimits): string {
-  if (claim.reached === "busy" || !claim.recordedAgainAt) {
-    return " (not recorded: refusals are arriving faster than Payhook counts them, so this one was neither counted nor kept)";
-  }
+  if (claim.reached === "busy" || !claim.recordedAgainAt) return NOT_COUNTED_NOTE;
   const limit =
     claim.reached === "count"
       ? `${limits.perMinute.toLocaleString("en-US")} refusals a minute`

@@ -2,7 +2,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { describeError } from "@/lib/describe-error";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { recordRejectedDelivery, type Rejection } from "@/lib/deliveries/record-rejected-delivery";
-import { claimRefusalRecord, notRecordedNote, recordedBytes, refusalLimits, refusalSender, takeRefusalPlace, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
+import { claimRefusalRecord, NOT_COUNTED_NOTE, notRecordedNote, recordedBytes, refusalLimits, takeRefusalPlace, type RefusalLimits } from "@/lib/deliveries/refusal-budget";
 import type { DeliveryInput } from "@/lib/ingest/delivery-input";
 import { ingestNotification } from "@/lib/ingest/ingest-notification";
 import { findProvider, providers } from "@/lib/providers/registry";
@@ -29,7 +29,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  */
 export const UNVERIFIED_BODY_BYTES = 64 * 1024;
 const RETRY_AFTER_SECONDS = "30";
-/** Set on a refusal that went past its sender's limits and was not recorded. */
+/** Set on a refusal that went past the limits on recording refusals and was not recorded. */
 export const NOT_RECORDED_HEADER = "Payhook-Refusal-Not-Recorded";
 /** Past this, a database that stopped answering is treated as away: 503, and the provider retries. */
 export const DATABASE_DEADLINE_MS = 4_000;
@@ -38,7 +38,7 @@ export type WebhookDeps = {
   db: () => Promise<Db>;
   findProvider: (name: string) => ProviderAdapter | undefined;
   now: () => Date;
-  /** How many unverified refusals, and how many bytes of them, are recorded per sender and minute (the environment's by default). */
+  /** The limits on recording unverified refusals: per sender and minute, in bytes, and at once (the environment's by default). */
   refusalLimits?: () => RefusalLimits;
 };
 
@@ -82,15 +82,14 @@ export async function handleWebhook(request: Request, providerName: string, deps
       rejection.signatureValid === true || delivery.body.length <= UNVERIFIED_BODY_BYTES
         ? delivery
         : { ...delivery, body: delivery.body.subarray(0, UNVERIFIED_BODY_BYTES), bodyTruncated: true };
-    let release: (() => void) | undefined;
     try {
       // A refusal no signature vouched for takes one of the process's places for them, and counts against its
       // sender's minute (lib/deliveries/refusal-budget.ts).
       const current = rejection.signatureValid === true ? undefined : limits();
-      release = current ? takeRefusalPlace(current) : undefined;
+      const release = current ? takeRefusalPlace(current) : undefined;
       const notRecorded =
         current && !release
-          ? notRecordedNote({ record: false, reached: "busy", sender: refusalSender(kept.sourceIp) }, current)
+          ? NOT_COUNTED_NOTE
           : await withDeadline(
               // Called inside the chain, so a deps.db() that throws rather than rejects still gives the place back.
               Promise.resolve()

@@ -22,7 +22,7 @@ const CONNECTIONS = 48;
 const MAX_ATTEMPTS = 6;
 const RETRY_COMPRESSION = 0.01;
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
-/** More "retry later" answers than this share of the copies is no longer a busy moment: the phase fails. */
+/** More copies answered "retry later" than this share of them is no longer a busy moment: the phase fails. */
 const RETRY_LATER_SHARE_ALLOWED = 0.02;
 const SETTLE_MS = 30_000;
 
@@ -279,15 +279,14 @@ export async function runConcurrency(ctx: RunContext): Promise<PhaseResult> {
   if (unacknowledgedCopies > 0) failures.push(`${unacknowledgedCopies} of ${requests} copies were not acknowledged (after up to ${MAX_ATTEMPTS} attempts each): answers ${JSON.stringify(Object.fromEntries(statuses))}`);
   // What each attempt left: an acknowledged one exactly one accepted or duplicate delivery, a "retry later" one at most one.
   const sent = new Set(attempts.map((a) => a.probe));
+  const leftOneDelivery = (probe: string) => {
+    const outcomes = rowsByProbe.get(probe) ?? [];
+    return outcomes.length === 1 && (outcomes[0] === "accepted" || outcomes[0] === "duplicate");
+  };
   const badRows = [
     ...attempts
-      .filter((a) => a.status === 200)
-      .filter((a) => rowsByProbe.get(a.probe)?.length !== 1 || !["accepted", "duplicate"].includes(rowsByProbe.get(a.probe)![0]!))
-      .map((a) => `acknowledged attempt ${a.probe} left ${JSON.stringify(rowsByProbe.get(a.probe) ?? [])}`),
-    ...attempts
-      .filter((a) => a.status !== 200 && rowsByProbe.has(a.probe))
-      .filter((a) => rowsByProbe.get(a.probe)!.length > 1 || !["accepted", "duplicate"].includes(rowsByProbe.get(a.probe)![0]!))
-      .map((a) => `attempt ${a.probe} answered ${a.status} left ${JSON.stringify(rowsByProbe.get(a.probe))}`),
+      .filter((a) => (a.status === 200 || rowsByProbe.has(a.probe)) && !leftOneDelivery(a.probe))
+      .map((a) => `attempt ${a.probe} answered ${a.status} left ${JSON.stringify(rowsByProbe.get(a.probe) ?? [])}`),
     ...[...rowsByProbe.keys()].filter((probe) => !sent.has(probe)).map((probe) => `a delivery names attempt ${probe}, which was never sent`),
   ];
   if (copiesRetried > RETRY_LATER_SHARE_ALLOWED * requests) {
